@@ -1,0 +1,1 @@
+"""Huisheng's HTTP API (FastAPI): chat, WeChat, reviews, escalations, customers, dashboards."""

@@ -1,0 +1,39 @@
+"""The FastAPI application factory: one Runtime per process, routes per domain, errors mapped once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import customers, health
+from huisheng import __version__
+from huisheng.runtime import Runtime
+from huisheng.settings import Settings
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Builds the app; tests pass their own runtime, uvicorn calls this with no arguments."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        app.state.runtime = runtime or Runtime(settings)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.runtime.close()
+
+    app = FastAPI(
+        title="回声 Huisheng API",
+        version=__version__,
+        description="Customer service and feedback analysis for Chinese-speaking shops.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(customers.router, prefix="/api")
+    return app

@@ -1,0 +1,63 @@
+"""Maps the service error hierarchy to HTTP statuses, in one place, with bodies people can act on."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from huisheng.errors import (
+    ConflictError,
+    HuishengError,
+    InvalidInputError,
+    NotAuthenticatedError,
+    NotFoundError,
+    PermissionDeniedError,
+    UpstreamUnavailableError,
+)
+
+STATUS_BY_ERROR: list[tuple[type[HuishengError], int]] = [
+    (NotFoundError, 404),
+    (InvalidInputError, 422),
+    (ConflictError, 409),
+    (NotAuthenticatedError, 401),
+    (PermissionDeniedError, 403),
+    (UpstreamUnavailableError, 503),
+]
+
+
+def status_for(error: HuishengError) -> int:
+    for error_type, status in STATUS_BY_ERROR:
+        if isinstance(error, error_type):
+            return status
+    return 500
+
+
+def error_body(code: str, message: str, details: object = None) -> dict[str, object]:
+    body: dict[str, object] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return {"error": body}
+
+
+async def _huisheng_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HuishengError)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotAuthenticatedError) else None
+    return JSONResponse(
+        error_body(error.code, error.message, error.details), status_code=status_for(error), headers=headers
+    )
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(part) for part in e["loc"] if part != "body"), "problem": e["msg"]}
+        for e in error.errors()
+    ]
+    summary = "; ".join(f"{p['field'] or 'body'}: {p['problem']}" for p in problems)
+    return JSONResponse(error_body("invalid_input", summary, problems), status_code=422)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(HuishengError, _huisheng_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,29 @@
+"""Liveness and readiness: is the process up, can it reach a migrated database."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.deps import RuntimeDep
+from crm_store import migrate
+from huisheng import __version__
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", summary="Is Huisheng up and its database reachable and migrated?")
+def health(runtime: RuntimeDep) -> JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+        checks["schema"] = "ok" if migrate.is_up_to_date(runtime.engine) else "needs `huisheng migrate`"
+    except SQLAlchemyError as error:
+        checks["database"] = f"unreachable: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if healthy else "degraded", "version": __version__, "checks": checks}
+    return JSONResponse(body, status_code=200 if healthy else 503)

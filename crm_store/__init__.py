@@ -1,0 +1,1 @@
+"""Huisheng's customer store: typed SQLAlchemy 2 models, sessions and Alembic migrations."""

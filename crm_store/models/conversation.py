@@ -1,0 +1,71 @@
+"""Conversations on a channel and the messages in them, with NLU and sentiment results per message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm_store.base import Base, str_enum, utcnow
+from crm_store.enums import Channel, ConversationStatus, MessageDirection, MessageSender, SentimentLabel
+
+if TYPE_CHECKING:
+    from crm_store.models.customer import Customer
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        CheckConstraint("csat_score BETWEEN 1 AND 5", name="csat_score_range"),
+        Index("ix_conversations_customer_started", "customer_id", "started_at"),
+        Index("ix_conversations_status_started", "status", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    status: Mapped[ConversationStatus] = mapped_column(
+        str_enum(ConversationStatus), default=ConversationStatus.BOT
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handed_over_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    csat_score: Mapped[int | None] = mapped_column(SmallInteger)
+    csat_comment: Mapped[str | None] = mapped_column(String(1000))
+    csat_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer] = relationship(back_populates="conversations")
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", order_by="Message.id"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        # WeChat retries a message up to three times with the same MsgId: store it once.
+        UniqueConstraint("conversation_id", "external_id"),
+        Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+        Index("ix_messages_intent", "intent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    direction: Mapped[MessageDirection] = mapped_column(str_enum(MessageDirection))
+    sender: Mapped[MessageSender] = mapped_column(str_enum(MessageSender))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    intent_confidence: Mapped[float | None] = mapped_column(Float)
+    sentiment_label: Mapped[SentimentLabel | None] = mapped_column(str_enum(SentimentLabel))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")

@@ -1,0 +1,1 @@
+"""The `huisheng` command line."""

@@ -1,0 +1,194 @@
+"""The one settings object: defaults from config.yml, overridden by HUISHENG_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = REPO_ROOT / "config.yml"
+
+# Keys that must never come from a file that may be committed or shared.
+SECRET_KEYS: dict[str, set[str]] = {
+    "app": {"secret_key"},
+    "database": {"password"},
+    "wechat": {"token", "aes_key", "app_secret"},
+}
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class AppSettings(BaseModel):
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    secret_key: SecretStr | None = None
+
+
+class DatabaseSettings(BaseModel):
+    url: str = ""
+    echo: bool = False
+    # Lets an operator keep the password out of the URL in config files and process listings.
+    password: SecretStr | None = None
+
+
+class NlpSettings(BaseModel):
+    user_dict_dir: Path = Path("nlp/resources/jieba_dict")
+    stopwords_file: Path = Path("nlp/resources/stopwords.txt")
+    aspects_file: Path = Path("nlp/resources/aspects.yml")
+    idf_file: Path = Path("nlp/resources/idf.txt")
+    sentiment_model_dir: Path = Path("nlp/resources/models/sentiment-zh")
+    batch_size: int = Field(default=64, ge=1, le=1024)
+    max_chars: int = Field(default=2000, ge=16)
+    follow_up_below: float = Field(default=0.1, ge=0.0, le=1.0)
+
+
+class EscalationSettings(BaseModel):
+    sla_hours: dict[str, float] = Field(
+        default_factory=lambda: {"urgent": 2, "high": 8, "normal": 24, "low": 72}
+    )
+
+    @field_validator("sla_hours")
+    @classmethod
+    def _every_priority_has_an_sla(cls, value: dict[str, float]) -> dict[str, float]:
+        missing = {"urgent", "high", "normal", "low"} - value.keys()
+        if missing:
+            raise ValueError(f"escalation.sla_hours lacks an SLA for: {', '.join(sorted(missing))}")
+        if any(hours <= 0 for hours in value.values()):
+            raise ValueError("escalation.sla_hours must all be positive")
+        return value
+
+
+class ShopSettings(BaseModel):
+    name: str = "回声小店"
+    policy_file: Path = Path("shop_policy.yml")
+
+
+class RasaSettings(BaseModel):
+    url: str = "http://127.0.0.1:5005"
+    action_port: int = Field(default=5055, ge=1, le=65535)
+    timeout_seconds: float = Field(default=10, gt=0)
+
+
+class WechatSettings(BaseModel):
+    app_id: str = ""
+    token: SecretStr | None = None
+    aes_key: SecretStr | None = None
+    app_secret: SecretStr | None = None
+
+
+class _YamlSource(InitSettingsSource):
+    """Reads config.yml, refusing secrets there so they only ever come from the environment."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path):
+        data = _read_config_file(path)
+        super().__init__(settings_cls, init_kwargs=data)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path} must hold a mapping of sections, not {type(loaded).__name__}")
+    for section, keys in SECRET_KEYS.items():
+        present = keys & set((loaded.get(section) or {}).keys())
+        if present:
+            names = ", ".join(f"{section}.{key}" for key in sorted(present))
+            raise ValueError(
+                f"{path}: {names} is a secret; set it in the environment "
+                f"(e.g. HUISHENG_{section.upper()}_{sorted(present)[0].upper()}) instead"
+            )
+    return loaded
+
+
+class Settings(BaseSettings):
+    """Everything Huisheng can be told; build it once per entry point with `load_settings()`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HUISHENG_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+    )
+
+    config_dir: Path = REPO_ROOT
+    app: AppSettings = Field(default_factory=AppSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
+    escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    shop: ShopSettings = Field(default_factory=ShopSettings)
+    rasa: RasaSettings = Field(default_factory=RasaSettings)
+    wechat: WechatSettings = Field(default_factory=WechatSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("HUISHENG_CONFIG", DEFAULT_CONFIG_FILE))
+        return (init_settings, env_settings, _YamlSource(settings_cls, config_file))
+
+    @model_validator(mode="after")
+    def _resolve_paths_and_check_secrets(self) -> Settings:
+        root = self.config_dir
+        self.app.data_dir = _absolute(root, self.app.data_dir)
+        for name in ("user_dict_dir", "stopwords_file", "aspects_file", "idf_file", "sentiment_model_dir"):
+            setattr(self.nlp, name, _absolute(root, getattr(self.nlp, name)))
+        self.shop.policy_file = _absolute(root, self.shop.policy_file)
+        if self.app.environment is Environment.PRODUCTION:
+            if self.app.secret_key is None or len(self.app.secret_key.get_secret_value()) < 32:
+                raise ValueError("production needs HUISHENG_APP_SECRET_KEY of at least 32 characters")
+            if not self.database.url:
+                raise ValueError(
+                    "production needs HUISHENG_DATABASE_URL (PostgreSQL), not the SQLite default"
+                )
+        return self
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL, defaulting to SQLite in the data directory."""
+        if not self.database.url:
+            return f"sqlite:///{self.app.data_dir / 'huisheng.db'}"
+        if self.database.password is None:
+            return self.database.url
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.database.url).set(password=self.database.password.get_secret_value())
+        return url.render_as_string(hide_password=False)
+
+    @property
+    def is_production(self) -> bool:
+        return self.app.environment is Environment.PRODUCTION
+
+
+def _absolute(root: Path, path: Path) -> Path:
+    return path if path.is_absolute() else (root / path).resolve()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Builds the settings; keyword overrides win over the environment (used by tests and the CLI)."""
+    config_file = Path(os.environ.get("HUISHENG_CONFIG", DEFAULT_CONFIG_FILE))
+    overrides.setdefault("config_dir", config_file.resolve().parent)
+    return Settings(**overrides)

@@ -1,0 +1,50 @@
+"""Pure Chinese text analysis: normalisation, segmentation, keywords, aspects (nothing loads at import)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nlp.aspects import AspectAnalyzer, AspectSentiment, Polarity, load_aspect_terms
+    from nlp.errors import EmptyTextError
+    from nlp.keywords import KeywordExtractor, fit_idf, write_idf
+    from nlp.lexicon import SentimentLexicon
+    from nlp.segment import Segmenter
+    from nlp.text import TextNormalizer
+
+# Exported name -> module; modules are imported on first attribute access.
+_EXPORTS = {
+    "AspectAnalyzer": "nlp.aspects",
+    "AspectSentiment": "nlp.aspects",
+    "Polarity": "nlp.aspects",
+    "load_aspect_terms": "nlp.aspects",
+    "EmptyTextError": "nlp.errors",
+    "KeywordExtractor": "nlp.keywords",
+    "fit_idf": "nlp.keywords",
+    "write_idf": "nlp.keywords",
+    "SentimentLexicon": "nlp.lexicon",
+    "Segmenter": "nlp.segment",
+    "TextNormalizer": "nlp.text",
+}
+
+__all__ = [
+    "AspectAnalyzer",
+    "AspectSentiment",
+    "EmptyTextError",
+    "KeywordExtractor",
+    "Polarity",
+    "Segmenter",
+    "SentimentLexicon",
+    "TextNormalizer",
+    "fit_idf",
+    "load_aspect_terms",
+    "write_idf",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nlp' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,53 @@
+"""The `huisheng` command: help on every command, idempotent migrations, clear failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from huisheng.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    database = tmp_path / "cli.db"
+    monkeypatch.setenv("HUISHENG_DATABASE_URL", f"sqlite:///{database}")
+    return database
+
+
+def test_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("migrate", "seed-demo", "serve", "check-db", "create-staff"):
+        assert command in result.output
+
+
+@pytest.mark.parametrize("command", ["migrate", "seed-demo", "serve", "check-db", "create-staff"])
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_migrate_twice_says_the_second_time_there_was_nothing_to_do(sqlite_env: Path) -> None:
+    first = runner.invoke(app, ["migrate"])
+    second = runner.invoke(app, ["migrate"])
+    assert first.exit_code == 0 and "migrated empty → " in first.output
+    assert second.exit_code == 0 and "already up to date" in second.output
+
+
+def test_check_db_fails_on_an_unmigrated_database(sqlite_env: Path) -> None:
+    result = runner.invoke(app, ["check-db"])
+    assert result.exit_code == 1
+    assert "run `huisheng migrate`" in result.output
+
+
+def test_create_staff_refuses_a_bad_username(sqlite_env: Path) -> None:
+    runner.invoke(app, ["migrate"])
+    result = runner.invoke(app, ["create-staff", "Bad Name!", "--name", "坏名字"])
+    assert result.exit_code == 2
+    assert "not a valid username" in result.output

@@ -1,0 +1,81 @@
+"""Small builders for test data, going through the same services the product uses."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from crm_store.base import utcnow
+from crm_store.enums import Channel, CustomerTier, OrderStatus, StaffRole
+from crm_store.models import Customer, Order, StaffUser
+from huisheng.services import customers, staff
+
+_numbers = itertools.count(1)
+
+
+def make_customer(
+    session: Session,
+    *,
+    channel: Channel = Channel.WEB,
+    external_id: str | None = None,
+    tier: CustomerTier = CustomerTier.REGULAR,
+    name: str | None = "张三",
+) -> Customer:
+    customer = customers.get_or_create_by_identity(
+        session, channel=channel, external_id=external_id or f"visitor-{next(_numbers)}", display_name=name
+    )
+    customer.tier = tier
+    session.flush()
+    return customer
+
+
+def make_order(
+    session: Session,
+    *,
+    customer: Customer,
+    status: OrderStatus = OrderStatus.PAID,
+    order_no: str | None = None,
+) -> Order:
+    created = utcnow() - timedelta(days=3)
+    shipped = status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+    order = Order(
+        order_no=order_no or f"2024{next(_numbers):08d}",
+        customer_id=customer.id,
+        status=status,
+        items=[{"sku": "SKU-1", "name": "蓝牙耳机", "qty": 1, "price": "199.00"}],
+        amount=Decimal("199.00"),
+        address="上海市浦东新区世纪大道100号",
+        carrier="顺丰速运" if shipped else None,
+        tracking_no="SF1234567890" if shipped else None,
+        created_at=created,
+        paid_at=created if status is not OrderStatus.PENDING_PAYMENT else None,
+        shipped_at=created + timedelta(days=1) if shipped else None,
+    )
+    session.add(order)
+    session.flush()
+    return order
+
+
+def make_staff(session: Session, *, role: StaffRole = StaffRole.AGENT, username: str | None = None) -> StaffUser:
+    return staff.create_staff(
+        session,
+        username=username or f"agent{next(_numbers)}",
+        display_name="小王",
+        role=role,
+    )
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    """Rows per table, to show a failed call left the store as it was."""
+    from sqlalchemy import func, select
+
+    from crm_store.base import Base
+
+    session.flush()
+    return {
+        name: session.scalar(select(func.count()).select_from(table)) or 0
+        for name, table in Base.metadata.tables.items()
+    }
