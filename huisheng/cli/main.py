@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from huisheng.cli import db, serve
+from huisheng.cli import db, reviews, sentiment, serve
 
 app = typer.Typer(
     name="huisheng",
@@ -28,10 +28,5 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 
 db.register(app)
 serve.register(app)
-
-try:  # the sentiment commands arrive with the nlp package's training code
-    from huisheng.cli import sentiment
-except ImportError:  # pragma: no cover
-    sentiment = None  # type: ignore[assignment]
-if sentiment is not None:
-    sentiment.register(app)
+reviews.register(app)
+sentiment.register(app)

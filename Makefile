@@ -1,0 +1,56 @@
+# Huisheng's two commands: `make run` (install, migrate, seed demo data, serve) and `make test`.
+# Every step is stamped, so a second run skips what is already done.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+TEST_DATABASE_URL ?=
+
+.PHONY: run test install migrate seed serve test-store lint typecheck bench-sentiment eval-aspects clean
+
+run: install migrate seed
+	bash scripts/run.sh
+
+test: install
+	$(BIN)/pytest -q
+
+# The store, service and API tests again, against PostgreSQL (CI passes the URL).
+test-store: install
+	HUISHENG_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q tests/crm_store tests/services tests/api tests/demo
+
+install: $(STAMPS)/venv
+
+$(STAMPS)/venv: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77" wheel
+	# torch is pinned to the CPU build: an unpinned torch would pull several GB of CUDA packages.
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@touch $@
+
+migrate: install
+	$(BIN)/huisheng migrate
+
+seed: migrate
+	$(BIN)/huisheng seed-demo
+
+serve: install
+	$(BIN)/huisheng serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy huisheng crm_store api nlp
+
+eval-aspects: install
+	$(BIN)/python scripts/eval_aspects.py
+
+bench-sentiment: install
+	$(BIN)/python scripts/bench_sentiment.py --data ../shared/data/sentiment
+
+clean:
+	rm -rf $(STAMPS) $(VENV) data

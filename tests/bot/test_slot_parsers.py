@@ -1,0 +1,70 @@
+"""Free-text replies turned into order numbers, phone numbers, ratings and "skip"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.actions.slot_parsers import find_order_no, is_decline, parse_phone, parse_rating
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("查一下202411050012到哪了", "202411050012"),
+        ("订单号：2024 1105 0012", "202411050012"),
+        ("2025010200315", "2025010200315"),
+        ("订单2024110500123456怎么还没发", "2024110500123456"),
+        ("我的电话13812345678", None),
+        ("20241105", None),
+        ("订单不记得了", None),
+    ],
+)
+def test_find_order_no(text: str, expected: str | None) -> None:
+    assert find_order_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13812345678", "13812345678"),
+        ("手机 138 1234 5678", "13812345678"),
+        ("+86 13912345678", "13912345678"),
+        ("座机010-87654321", "010-87654321"),
+        ("12345", None),
+        ("1381234567", None),
+        ("电话是23812345678", None),
+    ],
+)
+def test_parse_phone(text: str, expected: str | None) -> None:
+    assert parse_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5", 5),
+        ("给4分", 4),
+        ("五星好评", 5),
+        ("两分", 2),
+        ("三", 3),
+        ("非常满意", 5),
+        ("满意", 4),
+        ("不满意", 2),
+        ("非常不满意", 1),
+        ("一般般吧", 3),
+        ("10分", None),
+        ("不知道", None),
+    ],
+)
+def test_parse_rating(text: str, expected: int | None) -> None:
+    assert parse_rating(text) == expected
+
+
+@pytest.mark.parametrize("text", ["没有", "不用了", "不用了，谢谢", "算了吧", "没有了。", "No"])
+def test_is_decline_accepts_ways_of_skipping(text: str) -> None:
+    assert is_decline(text)
+
+
+@pytest.mark.parametrize("text", ["没有收到货", "不用说了你们太差", "13812345678"])
+def test_is_decline_rejects_real_answers(text: str) -> None:
+    assert not is_decline(text)

@@ -1,0 +1,141 @@
+"""Review analysis into the store: follow-ups for strongly negative reviews, bulk import, bad rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_store.enums import EscalationCategory, SentimentLabel
+from crm_store.models import Escalation, Review
+from huisheng.errors import InvalidInputError
+from huisheng.services import review_analysis, reviews
+from huisheng.services.analysis import TextAnalyzer
+from huisheng.services.review_analysis import FollowUpPolicy
+from nlp.aspects import AspectAnalyzer
+from nlp.keywords import KeywordExtractor
+from nlp.segment import Segmenter
+from nlp.sentiment.predict import SentimentResult
+from nlp.sentiment.thresholds import ThreeWayThresholds
+from tests.factories import make_customer, row_counts
+
+NEGATIVE_WORDS = ("差", "烂", "再也不买")
+
+
+class KeywordSentiment:
+    """A stand-in for the transformer: these tests are about what the service does with a score."""
+
+    thresholds = ThreeWayThresholds(negative_below=0.35, positive_from=0.65)
+
+    def predict_scores(self, texts: Sequence[str]) -> list[float]:
+        return [0.02 if any(w in t for w in NEGATIVE_WORDS) else 0.95 for t in texts]
+
+    def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
+        return [
+            SentimentResult(self.thresholds.decide(s), s, self.thresholds.decide(s))
+            for s in self.predict_scores(texts)
+        ]
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> TextAnalyzer:
+    segmenter = Segmenter()
+    classifier = KeywordSentiment()
+    return TextAnalyzer(
+        segmenter=segmenter,
+        keywords=KeywordExtractor(segmenter),
+        aspects=AspectAnalyzer(segmenter, clause_scorer=classifier.predict_scores),
+        classifier=classifier,  # type: ignore[arg-type]
+        version="keyword-stub@0",
+    )
+
+
+def test_a_review_is_stored_with_tokens_keywords_sentiment_and_aspects(
+    session: Session, analyzer: TextAnalyzer
+) -> None:
+    review = review_analysis.analyze_and_store(session, analyzer, source="web", text="快递很快但是质量太差")
+    assert review.sentiment_label is SentimentLabel.NEGATIVE
+    assert "快递" in review.tokens and review.keywords
+    assert {(a.aspect, a.label) for a in review.aspects} == {
+        ("物流", SentimentLabel.POSITIVE),
+        ("质量", SentimentLabel.NEGATIVE),
+    }
+    assert review.model_version == "keyword-stub@0"
+
+
+def test_a_strongly_negative_review_from_a_known_customer_opens_a_follow_up(
+    session: Session, analyzer: TextAnalyzer
+) -> None:
+    customer = make_customer(session)
+    review = review_analysis.analyze_and_store(
+        session, analyzer, source="web", text="质量太差了,再也不买了", customer_id=customer.id
+    )
+    case = session.scalar(select(Escalation).where(Escalation.review_id == review.id))
+    assert case is not None
+    assert case.category is EscalationCategory.REVIEW_FOLLOW_UP
+    assert case.customer_id == customer.id
+
+
+def test_an_anonymous_negative_review_opens_no_follow_up(session: Session, analyzer: TextAnalyzer) -> None:
+    review_analysis.analyze_and_store(session, analyzer, source="web", text="质量太差了")
+    assert session.scalar(select(Escalation)) is None
+
+
+def test_a_positive_review_opens_no_follow_up(session: Session, analyzer: TextAnalyzer) -> None:
+    customer = make_customer(session)
+    review_analysis.analyze_and_store(session, analyzer, source="web", text="很好用,推荐", customer_id=customer.id)
+    assert session.scalar(select(Escalation)) is None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!???", "\x00\xff"])
+def test_text_with_nothing_to_analyse_is_refused_and_nothing_is_stored(
+    session: Session, analyzer: TextAnalyzer, text: str
+) -> None:
+    before = row_counts(session)
+    with pytest.raises(InvalidInputError):
+        review_analysis.analyze_and_store(session, analyzer, source="web", text=text)
+    assert row_counts(session) == before
+
+
+def test_pending_reviews_are_analysed_in_batches_and_blank_ones_become_neutral(
+    session: Session, analyzer: TextAnalyzer
+) -> None:
+    for text in ["东西不错", "太差了", "!!!"]:
+        reviews.store_review(session, source="demo", text=text)
+    progress: list[int] = []
+    done = review_analysis.analyze_pending(session, analyzer, batch_size=2, progress=progress.append)
+    assert done == 3 and progress == [2, 1]
+    labels = [r.sentiment_label for r in session.scalars(select(Review).order_by(Review.id))]
+    assert labels == [SentimentLabel.POSITIVE, SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL]
+    assert review_analysis.analyze_pending(session, analyzer) == 0
+
+
+def test_import_stores_good_rows_skips_duplicates_and_reports_bad_ones(
+    session: Session, analyzer: TextAnalyzer, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "reviews.csv"
+    csv_file.write_text(
+        "external_id,text,rating\n"
+        "r1,物流很快,5\n"
+        "r2,质量太差,1\n"
+        "r1,物流很快,5\n"
+        "r3,,3\n"
+        "r4,还行,9\n",
+        encoding="utf-8",
+    )
+    report = review_analysis.import_reviews(
+        session, analyzer, review_analysis.read_review_rows(csv_file), policy=FollowUpPolicy()
+    )
+    assert (report.stored, report.duplicates) == (2, 1)
+    assert [number for number, _ in report.rejected] == [5, 6]
+    assert all(r.analyzed_at is not None for r in session.scalars(select(Review)))
+
+
+def test_a_csv_without_a_text_column_is_refused(tmp_path: Path) -> None:
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text("comment\n好\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="needs a 'text' column"):
+        list(review_analysis.read_review_rows(csv_file))
