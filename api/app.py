@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import customers, health
+from api.routes import chat, customers, health
 from huisheng import __version__
 from huisheng.runtime import Runtime
 from huisheng.settings import Settings
@@ -36,4 +36,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(customers.router, prefix="/api")
+    app.include_router(chat.router, prefix="/api")
     return app

@@ -14,6 +14,7 @@ from huisheng.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from huisheng.services.analysis import TextAnalyzer
+    from huisheng.services.chat import ChatService
 
 
 class Runtime:
@@ -25,6 +26,7 @@ class Runtime:
         self.session_factory = create_session_factory(self.engine)
         self._analyzer: TextAnalyzer | None = None
         self._analyzer_lock = threading.Lock()
+        self._chat: ChatService | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -43,5 +45,17 @@ class Runtime:
                     self._analyzer = TextAnalyzer.from_settings(self.settings.nlp)
         return self._analyzer
 
+    @property
+    def chat(self) -> ChatService:
+        if self._chat is None:
+            from huisheng.services.chat import ChatService
+
+            self._chat = ChatService.from_settings(
+                self.settings, session_scope=self.session, analyzer=lambda: self.analyzer
+            )
+        return self._chat
+
     def close(self) -> None:
+        if self._chat is not None:
+            self._chat.close()
         self.engine.dispose()

@@ -87,6 +87,12 @@ class RasaSettings(BaseModel):
     timeout_seconds: float = Field(default=10, gt=0)
 
 
+class ChatSettings(BaseModel):
+    # Hand over to staff when this many customer messages in a row score below `anger_below`.
+    anger_below: float = Field(default=0.15, ge=0.0, le=1.0)
+    anger_turns: int = Field(default=2, ge=1, le=10)
+
+
 class WechatSettings(BaseModel):
     app_id: str = ""
     token: SecretStr | None = None
@@ -136,6 +142,7 @@ class Settings(BaseSettings):
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     shop: ShopSettings = Field(default_factory=ShopSettings)
     rasa: RasaSettings = Field(default_factory=RasaSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
     wechat: WechatSettings = Field(default_factory=WechatSettings)
 
     @classmethod

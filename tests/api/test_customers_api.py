@@ -40,7 +40,8 @@ def test_the_360_view_shows_identities_orders_tags_and_open_cases(
     body = response.json()
     assert body["name"] == "李四"
     assert {(i["channel"], i["external_id"]) for i in body["identities"]} == {
-        ("web", "visitor-360"), ("wechat", "oLisi")
+        ("web", "visitor-360"),
+        ("wechat", "oLisi"),
     }
     assert [o["order_no"] for o in body["recent_orders"]] == [order.order_no]
     assert body["tags"] == ["VIP"]
@@ -51,12 +52,16 @@ def test_lookup_by_wechat_openid(client: TestClient, session: Session, agent_hea
     customer = make_customer(session, channel=Channel.WECHAT, external_id="oFindMe")
     session.commit()
     response = client.get(
-        "/api/customers/by-identity", params={"channel": "wechat", "external_id": "oFindMe"}, headers=agent_headers
+        "/api/customers/by-identity",
+        params={"channel": "wechat", "external_id": "oFindMe"},
+        headers=agent_headers,
     )
     assert response.status_code == 200 and response.json()["id"] == customer.id
 
 
-def test_an_unknown_customer_is_a_404_with_a_message(client: TestClient, agent_headers: dict[str, str]) -> None:
+def test_an_unknown_customer_is_a_404_with_a_message(
+    client: TestClient, agent_headers: dict[str, str]
+) -> None:
     response = client.get("/api/customers/987654", headers=agent_headers)
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "customer 987654 does not exist"}}

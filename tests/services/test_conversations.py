@@ -26,9 +26,15 @@ def _conversation_id(session: Session) -> int:
 def test_the_open_conversation_is_reused_until_it_is_closed(session: Session) -> None:
     customer = make_customer(session)
     first = conversations.current_conversation(session, customer_id=customer.id, channel=Channel.WEB)
-    assert conversations.current_conversation(session, customer_id=customer.id, channel=Channel.WEB).id == first.id
+    assert (
+        conversations.current_conversation(session, customer_id=customer.id, channel=Channel.WEB).id
+        == first.id
+    )
     conversations.close_conversation(session, conversation_id=first.id)
-    assert conversations.current_conversation(session, customer_id=customer.id, channel=Channel.WEB).id != first.id
+    assert (
+        conversations.current_conversation(session, customer_id=customer.id, channel=Channel.WEB).id
+        != first.id
+    )
 
 
 def test_a_recorded_turn_keeps_intent_and_sentiment(session: Session) -> None:
@@ -53,8 +59,11 @@ def test_empty_or_over_long_messages_are_refused_and_nothing_is_stored(session: 
     before = row_counts(session)
     with pytest.raises(InvalidInputError):
         conversations.record_message(
-            session, conversation_id=conversation_id, direction=MessageDirection.INBOUND,
-            sender=MessageSender.CUSTOMER, text=text,
+            session,
+            conversation_id=conversation_id,
+            direction=MessageDirection.INBOUND,
+            sender=MessageSender.CUSTOMER,
+            text=text,
         )
     assert row_counts(session) == before
 
@@ -97,6 +106,9 @@ def test_a_closed_conversation_takes_no_more_messages(session: Session) -> None:
     conversations.close_conversation(session, conversation_id=conversation_id)
     with pytest.raises(InvalidInputError, match="is closed"):
         conversations.record_message(
-            session, conversation_id=conversation_id, direction=MessageDirection.INBOUND,
-            sender=MessageSender.CUSTOMER, text="还在吗",
+            session,
+            conversation_id=conversation_id,
+            direction=MessageDirection.INBOUND,
+            sender=MessageSender.CUSTOMER,
+            text="还在吗",
         )

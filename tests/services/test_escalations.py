@@ -49,7 +49,9 @@ def test_a_new_escalation_gets_a_ticket_number_status_new_and_a_created_event(se
 
 
 def test_the_sla_deadline_follows_the_priority(session: Session) -> None:
-    escalation = _open(session, priority=Priority.HIGH, sla_hours={"urgent": 1, "high": 4, "normal": 24, "low": 72})
+    escalation = _open(
+        session, priority=Priority.HIGH, sla_hours={"urgent": 1, "high": 4, "normal": 24, "low": 72}
+    )
     assert escalation.sla_due_at - escalation.created_at == timedelta(hours=4)
 
 
@@ -85,8 +87,17 @@ def test_the_full_lifecycle_stamps_each_transition_and_records_who_did_it(sessio
     assert escalation.status is S.CLOSED
     stamps = [escalation.assigned_at, escalation.in_progress_at, escalation.resolved_at, escalation.closed_at]
     assert all(stamps) and stamps == sorted(stamps)  # type: ignore[type-var]
-    moves = [(e.from_status, e.to_status) for e in escalation.events if e.kind is EscalationEventKind.STATUS_CHANGED]
-    assert moves == [(S.NEW, S.ASSIGNED), (S.ASSIGNED, S.IN_PROGRESS), (S.IN_PROGRESS, S.RESOLVED), (S.RESOLVED, S.CLOSED)]
+    moves = [
+        (e.from_status, e.to_status)
+        for e in escalation.events
+        if e.kind is EscalationEventKind.STATUS_CHANGED
+    ]
+    assert moves == [
+        (S.NEW, S.ASSIGNED),
+        (S.ASSIGNED, S.IN_PROGRESS),
+        (S.IN_PROGRESS, S.RESOLVED),
+        (S.RESOLVED, S.CLOSED),
+    ]
     assert {e.actor_id for e in escalation.events if e.kind is not EscalationEventKind.CREATED} == {staff_id}
     assert escalation.resolution == "补发新耳机"
 
@@ -96,8 +107,9 @@ def test_an_illegal_transition_is_a_clear_error_and_changes_nothing(session: Ses
     _, actor = _staff_actor(session)
     before = row_counts(session)
     with pytest.raises(InvalidInputError, match="cannot go from new to resolved") as refused:
-        escalations.transition(session, escalation_id=escalation.id, to_status=S.RESOLVED, actor=actor,
-                               resolution="x")
+        escalations.transition(
+            session, escalation_id=escalation.id, to_status=S.RESOLVED, actor=actor, resolution="x"
+        )
     assert refused.value.code == "illegal_transition"
     assert escalation.status is S.NEW and escalation.resolved_at is None
     assert row_counts(session) == before
@@ -106,8 +118,9 @@ def test_an_illegal_transition_is_a_clear_error_and_changes_nothing(session: Ses
 def test_a_closed_escalation_cannot_move_any_more(session: Session) -> None:
     escalation = _open(session)
     _, actor = _staff_actor(session)
-    escalations.transition(session, escalation_id=escalation.id, to_status=S.CLOSED, actor=actor,
-                           resolution="重复工单")
+    escalations.transition(
+        session, escalation_id=escalation.id, to_status=S.CLOSED, actor=actor, resolution="重复工单"
+    )
     with pytest.raises(InvalidInputError, match=r"allowed: none"):
         escalations.transition(session, escalation_id=escalation.id, to_status=S.IN_PROGRESS, actor=actor)
 
@@ -128,8 +141,9 @@ def test_a_resolved_escalation_can_be_reopened(session: Session) -> None:
     escalations.assign(session, escalation_id=escalation.id, assignee_id=staff_id, actor=actor)
     escalations.transition(session, escalation_id=escalation.id, to_status=S.IN_PROGRESS, actor=actor)
     escalations.resolve(session, escalation_id=escalation.id, resolution="已退款", actor=actor)
-    escalations.transition(session, escalation_id=escalation.id, to_status=S.IN_PROGRESS, actor=actor,
-                           note="顾客说没收到退款")
+    escalations.transition(
+        session, escalation_id=escalation.id, to_status=S.IN_PROGRESS, actor=actor, note="顾客说没收到退款"
+    )
     assert escalation.status is S.IN_PROGRESS and escalation.resolved_at is None
 
 

@@ -27,7 +27,9 @@ def test_another_customers_order_reads_like_a_missing_one(session: Session) -> N
         orders.get_order_for_customer(session, customer_id=stranger.id, order_no=order.order_no)
     with pytest.raises(NotFoundError) as missing:
         orders.get_order_for_customer(session, customer_id=stranger.id, order_no="202499999999")
-    assert hidden.value.message.replace(order.order_no, "N") == missing.value.message.replace("202499999999", "N")
+    assert hidden.value.message.replace(order.order_no, "N") == missing.value.message.replace(
+        "202499999999", "N"
+    )
 
 
 def test_orders_are_listed_newest_first(session: Session) -> None:
@@ -42,7 +44,9 @@ def test_orders_are_listed_newest_first(session: Session) -> None:
 def test_the_address_of_a_paid_order_can_be_changed(session: Session) -> None:
     customer = make_customer(session)
     order = make_order(session, customer=customer, status=OrderStatus.PAID)
-    orders.change_address(session, customer_id=customer.id, order_no=order.order_no, address="北京市海淀区1号")
+    orders.change_address(
+        session, customer_id=customer.id, order_no=order.order_no, address="北京市海淀区1号"
+    )
     assert order.address == "北京市海淀区1号"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -15,42 +14,13 @@ from huisheng.errors import InvalidInputError
 from huisheng.services import review_analysis, reviews
 from huisheng.services.analysis import TextAnalyzer
 from huisheng.services.review_analysis import FollowUpPolicy
-from nlp.aspects import AspectAnalyzer
-from nlp.keywords import KeywordExtractor
-from nlp.segment import Segmenter
-from nlp.sentiment.predict import SentimentResult
-from nlp.sentiment.thresholds import ThreeWayThresholds
 from tests.factories import make_customer, row_counts
-
-NEGATIVE_WORDS = ("差", "烂", "再也不买")
-
-
-class KeywordSentiment:
-    """A stand-in for the transformer: these tests are about what the service does with a score."""
-
-    thresholds = ThreeWayThresholds(negative_below=0.35, positive_from=0.65)
-
-    def predict_scores(self, texts: Sequence[str]) -> list[float]:
-        return [0.02 if any(w in t for w in NEGATIVE_WORDS) else 0.95 for t in texts]
-
-    def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
-        return [
-            SentimentResult(self.thresholds.decide(s), s, self.thresholds.decide(s))
-            for s in self.predict_scores(texts)
-        ]
+from tests.stubs import stub_analyzer
 
 
 @pytest.fixture(scope="module")
 def analyzer() -> TextAnalyzer:
-    segmenter = Segmenter()
-    classifier = KeywordSentiment()
-    return TextAnalyzer(
-        segmenter=segmenter,
-        keywords=KeywordExtractor(segmenter),
-        aspects=AspectAnalyzer(segmenter, clause_scorer=classifier.predict_scores),
-        classifier=classifier,  # type: ignore[arg-type]
-        version="keyword-stub@0",
-    )
+    return stub_analyzer()
 
 
 def test_a_review_is_stored_with_tokens_keywords_sentiment_and_aspects(
@@ -86,7 +56,9 @@ def test_an_anonymous_negative_review_opens_no_follow_up(session: Session, analy
 
 def test_a_positive_review_opens_no_follow_up(session: Session, analyzer: TextAnalyzer) -> None:
     customer = make_customer(session)
-    review_analysis.analyze_and_store(session, analyzer, source="web", text="很好用,推荐", customer_id=customer.id)
+    review_analysis.analyze_and_store(
+        session, analyzer, source="web", text="很好用,推荐", customer_id=customer.id
+    )
     assert session.scalar(select(Escalation)) is None
 
 
@@ -118,12 +90,7 @@ def test_import_stores_good_rows_skips_duplicates_and_reports_bad_ones(
 ) -> None:
     csv_file = tmp_path / "reviews.csv"
     csv_file.write_text(
-        "external_id,text,rating\n"
-        "r1,物流很快,5\n"
-        "r2,质量太差,1\n"
-        "r1,物流很快,5\n"
-        "r3,,3\n"
-        "r4,还行,9\n",
+        "external_id,text,rating\nr1,物流很快,5\nr2,质量太差,1\nr1,物流很快,5\nr3,,3\nr4,还行,9\n",
         encoding="utf-8",
     )
     report = review_analysis.import_reviews(

@@ -28,12 +28,18 @@ def test_a_review_is_stored_with_its_aspects(session: Session) -> None:
     customer = make_customer(session)
     order = make_order(session, customer=customer)
     review = reviews.store_review(
-        session, source="web", text="快递很快但是质量太差", customer_id=customer.id, order_no=order.order_no,
-        rating=2, analysis=ANALYSIS,
+        session,
+        source="web",
+        text="快递很快但是质量太差",
+        customer_id=customer.id,
+        order_no=order.order_no,
+        rating=2,
+        analysis=ANALYSIS,
     )
     assert review.sentiment_label is SentimentLabel.NEGATIVE and review.analyzed_at is not None
     assert [(a.aspect, a.label) for a in review.aspects] == [
-        ("物流", SentimentLabel.POSITIVE), ("质量", SentimentLabel.NEGATIVE)
+        ("物流", SentimentLabel.POSITIVE),
+        ("质量", SentimentLabel.NEGATIVE),
     ]
 
 

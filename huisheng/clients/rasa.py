@@ -1,0 +1,81 @@
+"""HTTP client for the Rasa server: the REST channel webhook, trackers, and pausing/resuming a conversation."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from huisheng.errors import UpstreamUnavailableError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BotReply:
+    text: str
+    buttons: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedIntent:
+    name: str | None
+    confidence: float | None
+
+
+class RasaClient:
+    """Talks to one Rasa server; every network failure becomes UpstreamUnavailableError."""
+
+    def __init__(self, base_url: str, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None):
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport)
+
+    def send(self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[BotReply]:
+        payload: dict[str, Any] = {"sender": sender_id, "message": text}
+        if metadata:
+            payload["metadata"] = metadata
+        data = self._request("POST", "/webhooks/rest/webhook", json=payload)
+        replies: list[BotReply] = []
+        for item in data or []:
+            if item.get("text"):
+                replies.append(BotReply(text=str(item["text"]), buttons=list(item.get("buttons") or [])))
+        return replies
+
+    def last_intent(self, *, sender_id: str) -> ParsedIntent:
+        """The intent Rasa gave the latest user message of this conversation."""
+        tracker = self._request(
+            "GET", f"/conversations/{quote(sender_id, safe='')}/tracker", params={"include_events": "NONE"}
+        )
+        intent = (tracker or {}).get("latest_message", {}).get("intent") or {}
+        confidence = intent.get("confidence")
+        return ParsedIntent(
+            name=intent.get("name"), confidence=float(confidence) if confidence is not None else None
+        )
+
+    def resume(self, *, sender_id: str) -> None:
+        """Lets the bot answer again after staff hand the conversation back."""
+        self._request(
+            "POST", f"/conversations/{quote(sender_id, safe='')}/tracker/events", json={"event": "resume"}
+        )
+
+    def is_ready(self) -> bool:
+        try:
+            return self._http.get("/status").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.warning("Rasa %s %s failed: %s", method, path, type(error).__name__)
+            raise UpstreamUnavailableError(
+                "the assistant is not answering right now; please try again in a moment"
+            ) from error
+        return response.json() if response.content else None

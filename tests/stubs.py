@@ -1,0 +1,80 @@
+"""Stand-ins for the trained model and the Rasa server, for unit tests about what our code does with them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import httpx
+
+from huisheng.services.analysis import TextAnalyzer
+from nlp.aspects import AspectAnalyzer
+from nlp.keywords import KeywordExtractor
+from nlp.segment import Segmenter
+from nlp.sentiment.predict import SentimentResult
+from nlp.sentiment.thresholds import ThreeWayThresholds
+
+NEGATIVE_WORDS = ("差", "烂", "再也不买", "气死", "垃圾")
+
+
+class KeywordSentiment:
+    """Scores 0.02 when a negative word appears, else 0.95: tests choose the sentiment by the words they use."""
+
+    thresholds = ThreeWayThresholds(negative_below=0.35, positive_from=0.65)
+
+    def predict_scores(self, texts: Sequence[str]) -> list[float]:
+        return [0.02 if any(w in t for w in NEGATIVE_WORDS) else 0.95 for t in texts]
+
+    def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
+        return [
+            SentimentResult(self.thresholds.decide(s), s, self.thresholds.decide(s))
+            for s in self.predict_scores(texts)
+        ]
+
+
+_segmenter: Segmenter | None = None
+
+
+def stub_analyzer() -> TextAnalyzer:
+    global _segmenter
+    if _segmenter is None:  # building jieba's dictionary takes a second; share it across tests
+        _segmenter = Segmenter()
+    classifier = KeywordSentiment()
+    return TextAnalyzer(
+        segmenter=_segmenter,
+        keywords=KeywordExtractor(_segmenter),
+        aspects=AspectAnalyzer(_segmenter, clause_scorer=classifier.predict_scores),
+        classifier=classifier,  # type: ignore[arg-type]
+        version="keyword-stub@0",
+    )
+
+
+class FakeRasa:
+    """Answers the REST webhook like Rasa does; records what it was sent."""
+
+    def __init__(self, answer: Callable[[str], list[str]] | None = None, *, down: bool = False):
+        self.received: list[dict[str, Any]] = []
+        self.answer = answer or (lambda text: [f"收到: {text}"])
+        self.down = down
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self._handle)
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path == "/webhooks/rest/webhook":
+            payload = json.loads(request.content)
+            self.received.append(payload)
+            return httpx.Response(
+                200,
+                json=[
+                    {"recipient_id": payload["sender"], "text": t} for t in self.answer(payload["message"])
+                ],
+            )
+        if request.url.path.endswith("/tracker"):
+            return httpx.Response(
+                200, json={"latest_message": {"intent": {"name": "order_status", "confidence": 0.91}}}
+            )
+        return httpx.Response(404)
