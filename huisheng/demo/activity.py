@@ -1,4 +1,4 @@
-"""Seeds what customers and staff did in the demo shop: reviews, chats, CSAT, escalations and tags."""
+"""Seeds what customers did in the demo shop: reviews, chats with the bot, CSAT, and handovers to staff."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def seed_conversations(shop: DemoShop) -> None:
             conversation.csat_at = ended + timedelta(seconds=rng.uniform(5, 90))
             shop.counts["csat"] += 1
     agents = [u for u in shop.staff if u.role is StaffRole.AGENT]
-    waiting = rng.sample(shop.customers, min(len(shop.customers), max(2, len(shop.customers) // 40)))
+    waiting = rng.sample(shop.customers, min(len(shop.customers), max(3, len(shop.customers) // 40)))
     for index, demo in enumerate(waiting):
         script, order = _script_for(rng, demo, dialogues.WAITING_SCRIPTS)
         started = shop.now - timedelta(minutes=rng.uniform(3, 40))
@@ -114,7 +114,7 @@ def seed_conversations(shop: DemoShop) -> None:
             sla_hours=shop.sla_hours,
         )
         shop.counts["escalations"] += 1
-        if index < 2 and agents:
+        if index < max(1, len(waiting) // 3) and agents:
             agent = agents[index % len(agents)]
             conversations.take_over(shop.session, conversation_id=conversation.id, staff_id=agent.id)
             escalations.assign(
@@ -191,7 +191,7 @@ def _sentiment_score(rng: random.Random, label: SentimentLabel) -> float:
     low, high = {
         SentimentLabel.POSITIVE: (0.75, 0.98),
         SentimentLabel.NEUTRAL: (0.4, 0.65),
-        SentimentLabel.NEGATIVE: (0.02, 0.3),
+        SentimentLabel.NEGATIVE: (0.04, 0.35),
     }[label]
     return round(rng.uniform(low, high), 3)
 

@@ -1,4 +1,4 @@
-"""Seeds the staff side: escalations at every stage of their life, with believable times, and customer tags."""
+"""Seeds the staff side: escalations at every stage, with believable times, and the customer tags."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def _open(
         order_no=order.order_no if order else None,
         contact_phone=demo.customer.phone,
         sentiment_label=SentimentLabel.NEGATIVE if negative else SentimentLabel.NEUTRAL,
-        sentiment_score=round(rng.uniform(0.01, 0.3) if negative else rng.uniform(0.4, 0.6), 3),
+        sentiment_score=round(rng.uniform(0.04, 0.35) if negative else rng.uniform(0.4, 0.6), 3),
         sla_hours=shop.sla_hours,
         actor=DEMO_ACTOR,
     )

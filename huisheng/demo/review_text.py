@@ -13,7 +13,7 @@ Tone = Literal["positive", "negative", "mixed"]
 # {d} is a degree word, {n} a small number, {p} what the customer calls the product.
 POSITIVE: dict[str, tuple[str, ...]] = {
     "物流": (
-        "物流{d}快，{n}天就到了",
+        "物流{d}快，隔天就到了",
         "快递小哥{d}负责，直接送货上门",
         "发货速度{d}快",
         "顺丰发的，第二天就收到了",
@@ -39,7 +39,7 @@ POSITIVE: dict[str, tuple[str, ...]] = {
 }
 NEGATIVE: dict[str, tuple[str, ...]] = {
     "物流": (
-        "物流{d}慢了，等了{n}天才到",
+        "物流{d}慢，等了一个多星期才到",
         "快递员不送上门，还得自己去驿站取",
         "发货{d}慢，催了好几次",
         "物流信息{n}天都不更新",
@@ -69,6 +69,7 @@ CATEGORY_POSITIVE: dict[tuple[str, str], tuple[str, ...]] = {
     ("质量", BOOKS): ("纸张{d}好，印刷清晰", "正版书，字迹清楚", "书角没有磕碰，品相很好"),
     ("质量", APPLIANCES): ("用着{d}顺手，噪音也小", "功能齐全，操作简单", "用了{n}个月了很稳定"),
     ("质量", PHONE_ACCESSORIES): ("充电{d}快，发热也不严重", "音质{d}好，降噪明显", "贴合度很高，不影响手感"),
+    ("质量", SNACKS): ("日期{d}新鲜，都是这个月生产的", "分量足，独立包装很卫生", "{p}没有碎的，很完整"),
     ("质量", FRUIT): ("果子{d}新鲜，个头也大", "没有一个坏果", "冷链发的，到手还是凉的"),
     ("口味", FRUIT): ("{d}甜，汁水很多", "果肉脆甜，{d}好吃", "香味浓郁，比超市买的好吃"),
 }
@@ -78,6 +79,7 @@ CATEGORY_NEGATIVE: dict[tuple[str, str], tuple[str, ...]] = {
     ("质量", BOOKS): ("纸张{d}薄，还有错别字", "有几页印刷模糊", "书角都磕坏了"),
     ("质量", APPLIANCES): ("噪音{d}大，晚上没法用", "用了{n}天就坏了", "按键不灵敏"),
     ("质量", PHONE_ACCESSORIES): ("充电{d}慢，还发烫", "连接老是断", "用了{n}天就不能充电了"),
+    ("质量", SNACKS): ("离过期只剩{n}天了", "好几包都漏气了", "分量{d}少，袋子一半是空气"),
     ("质量", FRUIT): ("坏了{n}个，{d}不新鲜", "个头很小，跟图片差太多", "烂了一半"),
     ("口味", FRUIT): ("一点都不甜，还有点酸涩", "水分{d}少，口感像木头", "没熟就发过来了"),
 }
@@ -85,7 +87,7 @@ ASPECTS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
     PHONE_ACCESSORIES: ("物流", "质量", "价格", "服务", "包装", "外观"),
     CLOTHING: ("物流", "质量", "价格", "服务", "外观"),
     SNACKS: ("物流", "质量", "价格", "包装", "口味"),
-    BEAUTY: ("物流", "质量", "价格", "服务", "包装", "外观"),
+    BEAUTY: ("物流", "质量", "价格", "服务", "包装"),
     APPLIANCES: ("物流", "质量", "价格", "服务", "包装", "外观"),
     BOOKS: ("物流", "质量", "价格", "包装"),
     FRUIT: ("物流", "质量", "价格", "包装", "口味"),
@@ -143,7 +145,8 @@ def write_review(rng: random.Random, *, category: str, product_name: str, tone: 
 
 def _clause(rng: random.Random, *, aspect: str, category: str, product_name: str, good: bool) -> str:
     general, special = (POSITIVE, CATEGORY_POSITIVE) if good else (NEGATIVE, CATEGORY_NEGATIVE)
-    templates = general[aspect] + special.get((aspect, category), ()) * 2
+    # A category's own wording replaces the general one: nobody says a mango "broke after 3 days".
+    templates = special.get((aspect, category)) or general[aspect]
     degree = POSITIVE_DEGREE if good else NEGATIVE_DEGREE
     return rng.choice(templates).format(d=rng.choice(degree), n=rng.randrange(2, 8), p=product_name)
 

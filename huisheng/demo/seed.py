@@ -1,4 +1,4 @@
-"""`seed_demo_data`: fills the store with the demo shop once, refusing to touch a non-empty production store."""
+"""`seed_demo_data`: fills the store with the demo shop once; a non-empty production store needs --force."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def _summary(demo: DemoShop, *, seed: int, existing: int, production: bool) -> s
     if existing:
         how = "because --force was given" if production else "because this is not production"
         parts.append(
-            f"The store already held {existing} customers that are not demo data; "
+            f"The store already held {existing} customer{'s' if existing != 1 else ''} not from the demo demo data; "
             f"the demo shop was added alongside them {how}."
         )
     parts.extend(note[0].upper() + note[1:] + "." for note in demo.notes)

@@ -1,4 +1,4 @@
-"""Seeds the shop itself: products, staff, the well-known demo customers and everyone else with their orders."""
+"""Seeds the shop itself: products, staff, the well-known demo customers and the others with their orders."""
 
 from __future__ import annotations
 
