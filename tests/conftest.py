@@ -26,8 +26,10 @@ def postgres_url() -> str | None:
 
 def schema_url(url: str, schema: str) -> str:
     """The PostgreSQL URL with `schema` first on the search path, so tests never touch `public`."""
-    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False
+    return (
+        make_url(url)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
     )
 
 

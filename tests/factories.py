@@ -59,7 +59,9 @@ def make_order(
     return order
 
 
-def make_staff(session: Session, *, role: StaffRole = StaffRole.AGENT, username: str | None = None) -> StaffUser:
+def make_staff(
+    session: Session, *, role: StaffRole = StaffRole.AGENT, username: str | None = None
+) -> StaffUser:
     return staff.create_staff(
         session,
         username=username or f"agent{next(_numbers)}",

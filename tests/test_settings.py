@@ -23,7 +23,9 @@ def test_environment_variables_override_config_yml(monkeypatch: pytest.MonkeyPat
     assert settings.nlp.batch_size == 8
 
 
-def test_relative_paths_resolve_against_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_paths_resolve_against_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "config.yml"
     config.write_text("app:\n  data_dir: var/huisheng\n", encoding="utf-8")
     monkeypatch.setenv("HUISHENG_CONFIG", str(config))
@@ -34,7 +36,7 @@ def test_a_secret_in_config_yml_is_refused(tmp_path: Path, monkeypatch: pytest.M
     config = tmp_path / "config.yml"
     config.write_text("wechat:\n  token: hunter2\n", encoding="utf-8")
     monkeypatch.setenv("HUISHENG_CONFIG", str(config))
-    with pytest.raises(ValueError, match="wechat.token is a secret"):
+    with pytest.raises(ValueError, match=r"wechat\.token is a secret"):
         load_settings()
 
 

@@ -116,9 +116,9 @@ def seed_conversations(shop: DemoShop) -> None:
         shop.counts["escalations"] += 1
         if index < max(1, len(waiting) // 3) and agents:
             agent = agents[index % len(agents)]
-            conversations.take_over(shop.session, conversation_id=conversation.id, staff_id=agent.id)
-            escalations.assign(
-                shop.session, escalation_id=escalation.id, assignee_id=agent.id, actor=staff_actor(agent)
+            # Taking over assigns the handoff case to the agent too.
+            conversations.take_over(
+                shop.session, conversation_id=conversation.id, staff_id=agent.id, actor=staff_actor(agent)
             )
             escalations.transition(
                 shop.session,

@@ -17,7 +17,7 @@ from crm_store.enums import (
     MessageSender,
     SentimentLabel,
 )
-from crm_store.models import Conversation, Escalation, Message
+from crm_store.models import Conversation, Escalation, Message, StaffUser
 from huisheng.errors import InvalidInputError, NotFoundError
 from huisheng.services import escalations
 from huisheng.services.audit import BOT, Actor
@@ -161,11 +161,17 @@ def hand_over(
     )
 
 
-def take_over(session: Session, *, conversation_id: int, staff_id: int) -> Conversation:
-    """A staff member picks up a waiting conversation; the bot stays silent from now on."""
+def take_over(session: Session, *, conversation_id: int, staff_id: int, actor: Actor) -> Conversation:
+    """A staff member picks up a conversation; the bot stays silent from now on and the case is theirs."""
     conversation = get_conversation(session, conversation_id=conversation_id)
     if conversation.status is ConversationStatus.CLOSED:
         raise InvalidInputError(f"conversation {conversation_id} is closed")
+    open_case = escalations.open_for_conversation(session, conversation_id=conversation.id)
+    if open_case is not None:
+        # Also checks that the staff member exists and is active.
+        escalations.assign(session, escalation_id=open_case.id, assignee_id=staff_id, actor=actor)
+    elif session.get(StaffUser, staff_id) is None:
+        raise NotFoundError(f"staff user {staff_id} does not exist")
     conversation.status = ConversationStatus.WITH_STAFF
     conversation.assignee_id = staff_id
     return conversation

@@ -88,5 +88,5 @@ def make_tracker(
 def run_action(action: Action, tracker: Tracker, domain: dict[str, Any]) -> ActionResult:
     dispatcher = CollectingDispatcher()
     outcome = action.run(dispatcher, tracker, domain)
-    events = asyncio.run(outcome) if inspect.isawaitable(outcome) else outcome
+    events = asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
     return ActionResult(events=list(events), messages=dispatcher.messages)

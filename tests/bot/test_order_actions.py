@@ -96,26 +96,32 @@ def test_order_form_reads_a_number_typed_with_spaces(domain: dict[str, Any]) -> 
 
     result = run_action(ValidateOrderForm(), tracker, domain)
 
-    assert result.events == [SlotSet("order_no", "202411050012"), SlotSet("requested_slot", None)] or (
-        SlotSet("order_no", "202411050012") in result.events
-    )
+    assert result.events == [SlotSet("order_no", "202411050012")]
     assert result.messages == []
 
 
 def test_order_form_explains_a_malformed_number(domain: dict[str, Any]) -> None:
     tracker = make_tracker(
-        "web:v", text="12345", intent="out_of_scope", slots={"requested_slot": "order_no"}, active_loop="order_form"
+        "web:v",
+        text="12345",
+        intent="out_of_scope",
+        slots={"requested_slot": "order_no"},
+        active_loop="order_form",
     )
 
     result = run_action(ValidateOrderForm(), tracker, domain)
 
-    assert SlotSet("order_no", None) in result.events
+    assert result.events == [SlotSet("order_no", None)]
     assert result.responses == ["utter_invalid_order_no"]
 
 
 def test_order_form_lets_a_new_topic_through(domain: dict[str, Any]) -> None:
     tracker = make_tracker(
-        "web:v", text="转人工", intent="request_human", slots={"requested_slot": "order_no"}, active_loop="order_form"
+        "web:v",
+        text="转人工",
+        intent="request_human",
+        slots={"requested_slot": "order_no"},
+        active_loop="order_form",
     )
 
     result = run_action(ValidateOrderForm(), tracker, domain)

@@ -7,8 +7,20 @@ from pathlib import Path
 
 from nlp.sentiment.args import SentimentTrainArgs
 
-POSITIVE = ["质量很好，很满意", "非常喜欢，物流很快", "味道不错，还会再买", "好用，推荐购买", "包装精美，好评"]
-NEGATIVE = ["质量太差了，很失望", "物流太慢，不会再买", "味道难吃，差评", "用了两天就坏了", "客服态度恶劣，退货"]
+POSITIVE = [
+    "质量很好，很满意",
+    "非常喜欢，物流很快",
+    "味道不错，还会再买",
+    "好用，推荐购买",
+    "包装精美，好评",
+]
+NEGATIVE = [
+    "质量太差了，很失望",
+    "物流太慢，不会再买",
+    "味道难吃，差评",
+    "用了两天就坏了",
+    "客服态度恶劣，退货",
+]
 
 
 def write_reviews_csv(path: Path, *, repeats: int = 4) -> Path:
@@ -34,7 +46,7 @@ def tiny_args(data: Path, output_dir: Path, **overrides: object) -> SentimentTra
         "num_layers": 1,
         "num_heads": 2,
         "min_char_count": 1,
-        "epochs": 3.0,
+        "epochs": 12.0,
         "batch_size": 8,
         "learning_rate": 3e-3,
         "validation_fraction": 0.2,

@@ -112,3 +112,33 @@ def test_a_closed_conversation_takes_no_more_messages(session: Session) -> None:
             sender=MessageSender.CUSTOMER,
             text="还在吗",
         )
+
+
+def test_staff_taking_over_owns_the_conversation_and_its_handoff_case(session: Session) -> None:
+    from huisheng.services.audit import Actor
+    from tests.factories import make_staff
+
+    conversation_id = _conversation_id(session)
+    case = conversations.hand_over(session, conversation_id=conversation_id, reason="asked")
+    agent = make_staff(session)
+    conversation = conversations.take_over(
+        session,
+        conversation_id=conversation_id,
+        staff_id=agent.id,
+        actor=Actor.staff(agent.id, agent.username),
+    )
+    assert conversation.status is ConversationStatus.WITH_STAFF and conversation.assignee_id == agent.id
+    assert case.assignee_id == agent.id and case.status.value == "assigned"
+
+
+def test_an_unknown_staff_member_cannot_take_over(session: Session) -> None:
+    from huisheng.errors import NotFoundError
+    from huisheng.services.audit import Actor
+
+    conversation_id = _conversation_id(session)
+    with pytest.raises(NotFoundError, match="staff user 4242"):
+        conversations.take_over(session, conversation_id=conversation_id, staff_id=4242, actor=Actor("x"))
+    assert (
+        conversations.get_conversation(session, conversation_id=conversation_id).status
+        is ConversationStatus.BOT
+    )
