@@ -62,7 +62,7 @@ class NlpSettings(BaseModel):
 
 class EscalationSettings(BaseModel):
     sla_hours: dict[str, float] = Field(
-        default_factory=lambda: {"urgent": 2, "high": 8, "normal": 24, "low": 72}
+        default_factory=lambda: {"urgent": 2.0, "high": 8.0, "normal": 24.0, "low": 72.0}
     )
 
     @field_validator("sla_hours")
