@@ -8,12 +8,14 @@ BIN := $(VENV)/bin
 STAMPS := .stamps
 TEST_DATABASE_URL ?=
 
-.PHONY: run test install migrate seed serve test-store lint typecheck bench-sentiment eval-aspects clean
+.PHONY: run test install bot migrate seed serve test-store lint typecheck nlu-report bench-sentiment bench-chat \
+	eval-aspects clean
 
-run: install migrate seed
+run: install bot migrate seed
 	bash scripts/run.sh
 
-test: install
+# The README's test command: unit suites, then the integration suites against a real Rasa server.
+test: install bot
 	$(BIN)/pytest -q
 
 # The store, service and API tests again, against PostgreSQL (CI passes the URL).
@@ -30,11 +32,17 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	@touch $@
 
+# Rasa 3.6 lives in its own Python 3.10 env (.venv-rasa); both scripts skip work already done.
+bot: install
+	bash scripts/setup_rasa.sh
+	bash scripts/train_bot.sh
+
 migrate: install
 	$(BIN)/huisheng migrate
 
 seed: migrate
 	$(BIN)/huisheng seed-demo
+	$(BIN)/huisheng analyze-reviews
 
 serve: install
 	$(BIN)/huisheng serve
@@ -49,8 +57,15 @@ typecheck: install
 eval-aspects: install
 	$(BIN)/python scripts/eval_aspects.py
 
+nlu-report: bot
+	bash scripts/nlu_report.sh
+
+bench-chat: install
+	$(BIN)/python scripts/bench_chat.py --target rasa --url http://127.0.0.1:5005 -n 30
+	$(BIN)/python scripts/bench_chat.py --target api --url http://127.0.0.1:8000 -n 30
+
 bench-sentiment: install
 	$(BIN)/python scripts/bench_sentiment.py --data ../shared/data/sentiment
 
 clean:
-	rm -rf $(STAMPS) $(VENV) data
+	rm -rf $(STAMPS) $(VENV) .venv-rasa bot/models data

@@ -46,7 +46,7 @@ class RasaClient:
     def last_intent(self, *, sender_id: str) -> ParsedIntent:
         """The intent Rasa gave the latest user message of this conversation."""
         tracker = self._request(
-            "GET", f"/conversations/{quote(sender_id, safe='')}/tracker", params={"include_events": "NONE"}
+            "GET", f"/conversations/{quote(sender_id, safe=':')}/tracker", params={"include_events": "NONE"}
         )
         intent = (tracker or {}).get("latest_message", {}).get("intent") or {}
         confidence = intent.get("confidence")
@@ -57,7 +57,7 @@ class RasaClient:
     def resume(self, *, sender_id: str) -> None:
         """Lets the bot answer again after staff hand the conversation back."""
         self._request(
-            "POST", f"/conversations/{quote(sender_id, safe='')}/tracker/events", json={"event": "resume"}
+            "POST", f"/conversations/{quote(sender_id, safe=':')}/tracker/events", json={"event": "resume"}
         )
 
     def is_ready(self) -> bool:

@@ -103,6 +103,7 @@ class ChatService:
         While staff own the conversation the bot stays silent: the message is stored for them and no
         reply comes back. A message id seen before (WeChat retries) is answered as a duplicate.
         """
+        channel = Channel(channel)
         body = clean_text(text, field="text", max_length=conversations.MAX_MESSAGE_LENGTH)
         label, score = self._sentiment(body)
         with self._session_scope() as session:
