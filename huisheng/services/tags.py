@@ -23,20 +23,26 @@ def get_or_create_tag(session: Session, *, name: str) -> Tag:
     return tag
 
 
-def tag_customer(session: Session, *, customer_id: int, tag: str, actor: Actor = SYSTEM) -> Customer:
-    """Adds the tag once; tagging twice is harmless."""
-    customer = get_customer(session, customer_id=customer_id)
-    label = get_or_create_tag(session, name=tag)
-    if label not in customer.tags:
-        customer.tags.append(label)
+def _attach(
+    session: Session, tags: list[Tag], *, name: str, entity_type: str, entity_id: int, actor: Actor
+) -> None:
+    """Adds the tag once (tagging twice is harmless) and audits the change."""
+    label = get_or_create_tag(session, name=name)
+    if label not in tags:
+        tags.append(label)
         audit.record(
             session,
             actor=actor,
-            action="customer.tagged",
-            entity_type="customer",
-            entity_id=customer.id,
+            action=f"{entity_type}.tagged",
+            entity_type=entity_type,
+            entity_id=entity_id,
             details={"tag": label.name},
         )
+
+
+def tag_customer(session: Session, *, customer_id: int, tag: str, actor: Actor = SYSTEM) -> Customer:
+    customer = get_customer(session, customer_id=customer_id)
+    _attach(session, customer.tags, name=tag, entity_type="customer", entity_id=customer.id, actor=actor)
     return customer
 
 
@@ -56,15 +62,7 @@ def untag_customer(session: Session, *, customer_id: int, tag: str, actor: Actor
 
 def tag_escalation(session: Session, *, escalation_id: int, tag: str, actor: Actor = SYSTEM) -> Escalation:
     escalation = get_escalation(session, escalation_id=escalation_id)
-    label = get_or_create_tag(session, name=tag)
-    if label not in escalation.tags:
-        escalation.tags.append(label)
-        audit.record(
-            session,
-            actor=actor,
-            action="escalation.tagged",
-            entity_type="escalation",
-            entity_id=escalation.id,
-            details={"tag": label.name},
-        )
+    _attach(
+        session, escalation.tags, name=tag, entity_type="escalation", entity_id=escalation.id, actor=actor
+    )
     return escalation
