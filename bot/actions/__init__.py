@@ -1,0 +1,1 @@
+"""Rasa custom actions for Huisheng; they call huisheng.services only, never the database directly."""

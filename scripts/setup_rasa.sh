@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Create the separate Rasa 3.6 environment (.venv-rasa/); Rasa needs Python <3.11 and old pins (docs: notes/rasa.md).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${RASA_VENV:-$ROOT/.venv-rasa}"
+RASA_SPEC="rasa[jieba]==3.6.21"
+# opencc: bot/components normalises traditional to simplified Chinese before tokenising.
+EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2")
+# The stamp records what was installed; a changed spec reinstalls, an unchanged one skips the 2.7 GB install.
+STAMP="$VENV/.huisheng-installed"
+WANT="$RASA_SPEC ${EXTRA_SPECS[*]}"
+export RASA_TELEMETRY_ENABLED=false
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+find_python310() {
+    local candidate
+    if command -v pyenv >/dev/null 2>&1; then
+        candidate="$(pyenv root)/versions/3.10.13/bin/python"
+        if [[ -x "$candidate" ]]; then echo "$candidate"; return 0; fi
+        # Any other 3.10.x pyenv build is fine too.
+        for candidate in "$(pyenv root)"/versions/3.10.*/bin/python; do
+            if [[ -x "$candidate" ]]; then echo "$candidate"; return 0; fi
+        done
+    fi
+    if command -v python3.10 >/dev/null 2>&1; then command -v python3.10; return 0; fi
+    return 1
+}
+
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" && -x "$VENV/bin/rasa" ]]; then
+    echo "Rasa env up to date at $VENV (delete $STAMP to force a reinstall)"
+    exit 0
+fi
+
+PY="$(find_python310)" || {
+    echo "error: no Python 3.10 found (pyenv 3.10.x or python3.10 on PATH); Rasa 3.6 needs Python <3.11" >&2
+    exit 1
+}
+echo "Using $PY ($("$PY" --version 2>&1))"
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    "$PY" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --upgrade "pip<25" wheel
+"$VENV/bin/python" -m pip install "$RASA_SPEC" "${EXTRA_SPECS[@]}"
+"$VENV/bin/python" -m pip check
+echo "$WANT" >"$STAMP"
+echo "Rasa installed: $("$VENV/bin/rasa" --version 2>/dev/null | head -n 1 || true)"
