@@ -33,6 +33,7 @@ class BotStack:
     rasa_url: str
     action_url: str
     database_url: str
+    endpoints: Path
 
 
 def _free_port() -> int:
@@ -127,6 +128,7 @@ def bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotStack]:
             rasa_url=f"http://127.0.0.1:{rasa_port}",
             action_url=f"http://127.0.0.1:{action_port}/webhook",
             database_url=database_url,
+            endpoints=endpoints,
         )
     finally:
         _stop(rasa)

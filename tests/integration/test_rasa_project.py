@@ -1,0 +1,52 @@
+"""The Rasa project itself: its data validates and every test story runs as written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import MODEL, RASA, ROOT, BotStack, require_rasa
+
+pytestmark = [pytest.mark.rasa, pytest.mark.slow]
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+
+
+def test_rasa_data_validates() -> None:
+    require_rasa()
+    result = subprocess.run(
+        [str(RASA), "data", "validate", "--domain", "domain.yml", "--data", "data", "--config", "config.yml"],
+        cwd=ROOT / "bot",
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_every_test_story_passes(bot_stack: BotStack, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            str(RASA),
+            "test",
+            "core",
+            "--stories",
+            "tests/test_stories.yml",
+            "-m",
+            str(MODEL),
+            "--endpoints",
+            str(bot_stack.endpoints),
+            "--fail-on-prediction-errors",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT / "bot",
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
