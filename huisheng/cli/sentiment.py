@@ -73,6 +73,8 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
         from nlp.sentiment.args import SentimentTrainArgs
         from nlp.sentiment.train import train_sentiment
 
+        _quiet_transformers()
+
         try:
             args = SentimentTrainArgs(
                 train_files=[str(p) for p in data],
@@ -115,6 +117,15 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
         from nlp.sentiment.evaluate import evaluate_csv
         from nlp.sentiment.predict import SentimentClassifier
 
+        _quiet_transformers()
+
         classifier = SentimentClassifier.from_dir(model_dir, batch_size=batch_size, num_threads=threads)
         report = evaluate_csv(classifier, file)
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False) if as_json else report.format())
+
+
+def _quiet_transformers() -> None:
+    """transformers' own weight-loading bars would bury our output; our training bar stays."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
