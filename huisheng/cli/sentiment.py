@@ -128,4 +128,4 @@ def _quiet_transformers() -> None:
     """transformers' own weight-loading bars would bury our output; our training bar stays."""
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
