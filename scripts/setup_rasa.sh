@@ -9,7 +9,9 @@ RASA_SPEC="rasa[jieba]==3.6.21"
 EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2")
 # The stamp records what was installed; a changed spec reinstalls, an unchanged one skips the 2.7 GB install.
 STAMP="$VENV/.huisheng-installed"
-WANT="$RASA_SPEC ${EXTRA_SPECS[*]}"
+# Every package pinned to a set known to work together: Rasa's own ranges admit releases that break it.
+CONSTRAINTS="$ROOT/bot/requirements-rasa.lock"
+WANT="$RASA_SPEC ${EXTRA_SPECS[*]} $(sha256sum "$CONSTRAINTS" | cut -c1-16)"
 export RASA_TELEMETRY_ENABLED=false
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
@@ -42,7 +44,7 @@ if [[ ! -x "$VENV/bin/python" ]]; then
     "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25" wheel
-"$VENV/bin/python" -m pip install "$RASA_SPEC" "${EXTRA_SPECS[@]}"
+"$VENV/bin/python" -m pip install -c "$CONSTRAINTS" "$RASA_SPEC" "${EXTRA_SPECS[@]}"
 "$VENV/bin/python" -m pip check
 echo "$WANT" >"$STAMP"
 echo "Rasa installed: $("$VENV/bin/rasa" --version 2>/dev/null | head -n 1 || true)"
