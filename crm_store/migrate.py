@@ -11,6 +11,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from crm_store.session import connect_read_only
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -35,7 +37,7 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+    with connect_read_only(engine) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -48,7 +50,7 @@ def schema_drift(engine: Engine) -> list[object]:
     from crm_store.base import Base
     from crm_store.models import __all__ as _all_models  # noqa: F401  (registers every table)
 
-    with engine.connect() as connection:
+    with connect_read_only(engine) as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": True}
         )

@@ -11,6 +11,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY_OPTION = "huisheng_read_only"
+
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for `url`; for SQLite it creates the parent folder and enforces foreign keys."""
@@ -44,7 +46,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front. A deferred transaction that reads and then writes while
+    # another process (the bot's action server) writes fails at once with "database is locked" instead of
+    # waiting out busy_timeout, because SQLite cannot upgrade a stale read snapshot. Read-only connections
+    # (health checks) stay deferred so they never wait behind a writer.
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def connect_read_only(engine: Engine) -> Connection:
+    """A connection for queries that never write; on SQLite it does not take the write lock."""
+    return engine.connect().execution_options(**{READ_ONLY_OPTION: True})
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import RuntimeDep
 from crm_store import migrate
+from crm_store.session import connect_read_only
 from huisheng import __version__
 
 router = APIRouter(tags=["health"])
@@ -18,7 +19,7 @@ router = APIRouter(tags=["health"])
 def health(runtime: RuntimeDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
-        with runtime.engine.connect() as connection:
+        with connect_read_only(runtime.engine) as connection:
             connection.execute(text("SELECT 1"))
         checks["database"] = "ok"
         checks["schema"] = "ok" if migrate.is_up_to_date(runtime.engine) else "needs `huisheng migrate`"

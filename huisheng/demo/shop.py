@@ -22,6 +22,7 @@ from huisheng.services.audit import Actor
 DEMO_ACTOR = Actor(label="demo-seed")
 WEB_DEMO_VISITOR = "web-demo-visitor"
 WECHAT_DEMO_OPENID = "oDemoOpenId0000000000000001"
+WEB_DEMO_WECHAT_USER = "web-demo-wechat-user"
 DEMO_SHIPPED_ORDER = "202400000001"
 DEMO_PAID_ORDER = "202400000002"
 DEMO_DELIVERED_ORDER = "202400000003"
@@ -115,6 +116,19 @@ def seed_well_known(shop: DemoShop, taken_order_nos: set[str]) -> None:
     wechat = _well_known_customer(
         shop, Channel.WECHAT, WECHAT_DEMO_OPENID, name="李晓红", phone="13900139000", tier=CustomerTier.GOLD
     )
+    # She also shops on the website: the demo always has a customer reachable on both channels.
+    if (
+        customers.find_by_identity(shop.session, channel=Channel.WEB, external_id=WEB_DEMO_WECHAT_USER)
+        is None
+    ):
+        customers.link_identity(
+            shop.session,
+            customer_id=wechat.customer.id,
+            channel=Channel.WEB,
+            external_id=WEB_DEMO_WECHAT_USER,
+            actor=DEMO_ACTOR,
+        )
+        wechat.channels.append(Channel.WEB)
     plans = (
         (web, DEMO_SHIPPED_ORDER, OrderStatus.SHIPPED, [("HS-PHN-003", 1), ("HS-PHN-004", 1)], 2.5),
         (web, DEMO_PAID_ORDER, OrderStatus.PAID, [("HS-SNK-001", 2)], 0.2),

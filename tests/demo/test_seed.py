@@ -108,7 +108,7 @@ def test_customers_have_mobile_phones_and_web_or_wechat_identities(session: Sess
     assert any(len({i.channel for i in c.identities}) == 2 for c in people)
     for identity in session.scalars(select(ChannelIdentity)):
         if identity.channel is Channel.WEB:
-            assert re.fullmatch(r"web-(demo-visitor|[0-9a-f]{16})", identity.external_id)
+            assert re.fullmatch(r"web-(demo-visitor|demo-wechat-user|[0-9a-f]{16})", identity.external_id)
         elif identity.external_id != "oDemoOpenId0000000000000001":
             assert re.fullmatch(r"o[A-Za-z0-9_-]{27}", identity.external_id)
 

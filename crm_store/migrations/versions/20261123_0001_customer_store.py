@@ -630,7 +630,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_escalation_tags_tag_id"), ["tag_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("escalation_tags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_escalation_tags_tag_id"))
