@@ -1,0 +1,57 @@
+"""The bot's own Rasa components, run in the Rasa env where they live (they import rasa)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+
+import pytest
+
+from tests.integration.conftest import RASA, ROOT, require_rasa
+
+pytestmark = [pytest.mark.rasa, pytest.mark.slow]
+
+
+def run_in_rasa_env(code: str) -> object:
+    """Runs `code` with bot/ on the path; whatever it prints as JSON comes back."""
+    require_rasa()
+    result = subprocess.run(
+        [str(RASA.parent / "python"), "-c", textwrap.dedent(code)],
+        cwd=ROOT / "bot",
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_normalise_folds_traditional_and_full_width_without_moving_offsets() -> None:
+    folded = run_in_rasa_env(
+        """
+        import json
+        from components.chinese_tokenizer import normalise
+        print(json.dumps([normalise(t) for t in ["我的訂單到哪了", "ＯＫ，好的", "發票　抬頭"]]))
+        """
+    )
+    assert folded == ["我的订单到哪了", "ok,好的", "发票 抬头"]
+
+
+def test_scaled_count_vectors_have_unit_length_and_sublinear_counts() -> None:
+    rows = run_in_rasa_env(
+        """
+        import json
+        import numpy as np
+        import scipy.sparse
+        from components.scaled_count_vectors import scale_rows
+        counts = scipy.sparse.coo_matrix(np.array([[1, 3, 0], [0, 0, 0], [2, 0, 0]]))
+        print(json.dumps(scale_rows(counts).toarray().round(6).tolist()))
+        """
+    )
+    short, empty, single = rows  # type: ignore[misc]
+    assert short == pytest.approx([0.447214, 0.894427, 0.0])  # log(2) : log(4) = 1 : 2, then unit length
+    assert empty == [0.0, 0.0, 0.0]
+    assert single == [1.0, 0.0, 0.0]
