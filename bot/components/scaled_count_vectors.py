@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 
 
-def scale_rows(matrix: Optional[scipy.sparse.spmatrix]) -> Optional[scipy.sparse.coo_matrix]:
+def scale_rows(matrix: scipy.sparse.spmatrix | None) -> scipy.sparse.coo_matrix | None:
     """log(1 + count), then each row divided by its L2 norm (rows of zeros stay zero)."""
     if matrix is None:
         return None
@@ -32,6 +30,6 @@ class ScaledCountVectorsFeaturizer(CountVectorsFeaturizer):
 
     def _create_features(
         self, attribute: str, all_tokens: list[list[str]]
-    ) -> tuple[list[Optional[scipy.sparse.spmatrix]], list[Optional[scipy.sparse.spmatrix]]]:
+    ) -> tuple[list[scipy.sparse.spmatrix | None], list[scipy.sparse.spmatrix | None]]:
         sequence, sentence = super()._create_features(attribute, all_tokens)
         return [scale_rows(m) for m in sequence], [scale_rows(m) for m in sentence]
