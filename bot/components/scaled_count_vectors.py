@@ -6,6 +6,7 @@ import numpy as np
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from sklearn.preprocessing import normalize
 
 
 def scale_rows(matrix: scipy.sparse.spmatrix | None) -> scipy.sparse.coo_matrix | None:
@@ -14,9 +15,7 @@ def scale_rows(matrix: scipy.sparse.spmatrix | None) -> scipy.sparse.coo_matrix 
         return None
     scaled = scipy.sparse.csr_matrix(matrix, dtype=np.float64)
     scaled.data = np.log1p(scaled.data)
-    norms = np.sqrt(np.asarray(scaled.multiply(scaled).sum(axis=1)).ravel())
-    norms[norms == 0.0] = 1.0
-    return scipy.sparse.csr_matrix(scipy.sparse.diags(1.0 / norms) @ scaled).tocoo()
+    return normalize(scaled, norm="l2", copy=False).tocoo()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
