@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "bot" / "models" / "huisheng.tar.gz"
 STARTUP_SECONDS = 240
+# Every process started from the Rasa env: no telemetry calls from tests.
+RASA_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotStack]:
         seed_demo_data(session, customers=20, seed=3)
     engine.dispose()
 
-    env = {**os.environ, "HUISHENG_DATABASE_URL": database_url, "RASA_TELEMETRY_ENABLED": "false"}
+    env = {**RASA_ENV, "HUISHENG_DATABASE_URL": database_url}
     action_port, rasa_port = _free_port(), _free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import textwrap
+from typing import Any
 
 import pytest
 
-from tests.integration.conftest import RASA, ROOT, require_rasa
+from tests.integration.conftest import RASA, RASA_ENV, ROOT, require_rasa
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 
 
-def run_in_rasa_env(code: str) -> object:
+def run_in_rasa_env(code: str) -> Any:
     """Runs `code` with bot/ on the path; whatever it prints as JSON comes back."""
     require_rasa()
     result = subprocess.run(
         [str(RASA.parent / "python"), "-c", textwrap.dedent(code)],
         cwd=ROOT / "bot",
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
+        env={**RASA_ENV, "TF_CPP_MIN_LOG_LEVEL": "3"},
         capture_output=True,
         text=True,
         timeout=300,
@@ -51,7 +51,7 @@ def test_scaled_count_vectors_have_unit_length_and_sublinear_counts() -> None:
         print(json.dumps(scale_rows(counts).toarray().round(6).tolist()))
         """
     )
-    short, empty, single = rows  # type: ignore[misc]
+    short, empty, single = rows
     assert short == pytest.approx([0.447214, 0.894427, 0.0])  # log(2) : log(4) = 1 : 2, then unit length
     assert empty == [0.0, 0.0, 0.0]
     assert single == [1.0, 0.0, 0.0]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import MODEL, RASA, ROOT, BotStack, require_rasa
+from tests.integration.conftest import MODEL, RASA, RASA_ENV, ROOT, BotStack, require_rasa
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
-ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 
 
 def test_rasa_data_validates() -> None:
@@ -19,7 +17,7 @@ def test_rasa_data_validates() -> None:
     result = subprocess.run(
         [str(RASA), "data", "validate", "--domain", "domain.yml", "--data", "data", "--config", "config.yml"],
         cwd=ROOT / "bot",
-        env=ENV,
+        env=RASA_ENV,
         capture_output=True,
         text=True,
         timeout=600,
@@ -44,7 +42,7 @@ def test_every_test_story_passes(bot_stack: BotStack, tmp_path: Path) -> None:
             str(tmp_path),
         ],
         cwd=ROOT / "bot",
-        env=ENV,
+        env=RASA_ENV,
         capture_output=True,
         text=True,
         timeout=900,
