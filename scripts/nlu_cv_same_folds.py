@@ -10,6 +10,7 @@ Run it with the Rasa env's Python from bot/ (components are imported from there)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -25,7 +26,10 @@ def main() -> None:
     args = parser.parse_args()
 
     np.random.seed(args.seed)
-    from rasa.__main__ import main as rasa_main  # imported after seeding: Rasa is slow to import
+    # Like scripts/*.sh, which export the same before calling rasa.
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    # Imported here, not at the top: Rasa takes ~20 s to import and --help need not wait for it.
+    from rasa.__main__ import main as rasa_main
 
     sys.argv = [
         "rasa", "test", "nlu", "--nlu", args.nlu, "--config", args.config, "--cross-validation",
