@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from huisheng.services.policy import ShopPolicy
-
     from huisheng.runtime import Runtime
+    from huisheng.services.policy import ShopPolicy
 
 logger = logging.getLogger(__name__)
 
