@@ -55,3 +55,45 @@ def test_scaled_count_vectors_have_unit_length_and_sublinear_counts() -> None:
     assert short == pytest.approx([0.447214, 0.894427, 0.0])  # log(2) : log(4) = 1 : 2, then unit length
     assert empty == [0.0, 0.0, 0.0]
     assert single == [1.0, 0.0, 0.0]
+
+
+def test_pinyin_features_match_a_homophone_typo_to_the_right_word() -> None:
+    vectors = run_in_rasa_env(
+        """
+        import json, pathlib, tempfile
+        from rasa.engine.graph import ExecutionContext, GraphSchema
+        from rasa.engine.storage.local_model_storage import LocalModelStorage
+        from rasa.engine.storage.resource import Resource
+        from rasa.nlu.constants import TOKENS_NAMES
+        from rasa.nlu.tokenizers.tokenizer import Token
+        from rasa.shared.nlu.constants import TEXT
+        from rasa.shared.nlu.training_data.message import Message
+        from rasa.shared.nlu.training_data.training_data import TrainingData
+        from components.pinyin_count_vectors import PinyinCountVectorsFeaturizer
+
+        def message(*words):
+            text = "".join(words)
+            tokens, start = [], 0
+            for word in words:
+                tokens.append(Token(word, start))
+                start += len(word)
+            return Message(data={TEXT: text, TOKENS_NAMES[TEXT]: tokens})
+
+        config = {**PinyinCountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb", "max_ngram": 4}
+        featurizer = PinyinCountVectorsFeaturizer.create(
+            config,
+            LocalModelStorage(pathlib.Path(tempfile.mkdtemp())),
+            Resource("pinyin"),
+            ExecutionContext(GraphSchema({}), "test"),
+        )
+        featurizer.train(TrainingData([message("怎么", "退货"), message("运费", "多少")]))
+        typo, right, other = message("怎么", "腿货"), message("怎么", "退货"), message("运费", "多少")
+        featurizer.process([typo, right, other])
+        sentence = lambda m: m.get_sparse_features(TEXT)[1].features.toarray().round(6).tolist()
+        print(json.dumps([sentence(typo), sentence(right), sentence(other)]))
+        """
+    )
+    typo, right, other = vectors
+    assert typo == right  # 腿货 and 退货 are both "tuihuo"
+    assert typo != other
+    assert any(value > 0 for value in typo[0])
