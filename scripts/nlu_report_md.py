@@ -1,9 +1,11 @@
-"""Turns Rasa's cross-validation intent_report.json into the markdown report docs/nlu_report.md."""
+"""Turns Rasa's cross-validation results (one folder per fold draw) into the markdown report docs/nlu_report.md."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,73 +19,130 @@ TARGET_MACRO_F1 = 0.95
 FALLBACK_THRESHOLD = 0.6
 
 
+def load_run(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A `rasa test nlu` output folder: its intent report and its misclassified examples."""
+    report = json.loads((folder / "intent_report.json").read_text(encoding="utf-8"))
+    errors_file = folder / "intent_errors.json"
+    errors = json.loads(errors_file.read_text(encoding="utf-8")) if errors_file.exists() else []
+    return report, errors
+
+
+def intent_rows(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: row for name, row in report.items() if name not in SUMMARY_KEYS and isinstance(row, dict)}
+
+
+def below_threshold(errors: list[dict[str, Any]]) -> int:
+    return sum(1 for error in errors if error["intent_prediction"]["confidence"] < FALLBACK_THRESHOLD)
+
+
 def build_report(
-    report: dict[str, Any], errors: list[dict[str, Any]] | None, *, folds: int, seconds: int
+    runs: list[tuple[str, dict[str, Any], list[dict[str, Any]]]],
+    holdout: tuple[dict[str, Any], list[dict[str, Any]]] | None,
+    *,
+    folds: int,
+    seconds: int,
 ) -> str:
-    intents = {
-        name: row for name, row in report.items() if name not in SUMMARY_KEYS and isinstance(row, dict)
-    }
-    macro = report["macro avg"]
-    accuracy = report.get("accuracy")
-    worst = sorted(intents.items(), key=lambda item: item[1]["f1-score"])[:WORST_SHOWN]
-    verdict = "meets" if macro["f1-score"] >= TARGET_MACRO_F1 else "misses"
+    """`runs` holds (label, intent report, errors) per fold draw; every figure is their mean."""
+    macros = [report["macro avg"]["f1-score"] for _, report, _ in runs]
+    macro = statistics.mean(macros)
+    precision = statistics.mean(report["macro avg"]["precision"] for _, report, _ in runs)
+    recall = statistics.mean(report["macro avg"]["recall"] for _, report, _ in runs)
+    accuracy = statistics.mean(report["accuracy"] for _, report, _ in runs)
+    errors = round(statistics.mean(len(run_errors) for _, _, run_errors in runs))
+    unsure = round(statistics.mean(below_threshold(run_errors) for _, _, run_errors in runs))
+    examples = int(runs[0][1]["macro avg"]["support"])
+    verdict = "meets" if macro >= TARGET_MACRO_F1 else "misses"
+    draws = ", ".join(f"seed {label}: {value:.3f}" for (label, _, _), value in zip(runs, macros, strict=True))
+
+    per_intent: dict[str, dict[str, float]] = {}
+    confused: dict[str, Counter[str]] = {}
+    for _, report, _ in runs:
+        for name, row in intent_rows(report).items():
+            sums = per_intent.setdefault(name, {"precision": 0.0, "recall": 0.0, "f1-score": 0.0})
+            for key in sums:
+                sums[key] += row[key] / len(runs)
+            sums["support"] = row["support"]
+            confused.setdefault(name, Counter()).update(row.get("confused_with") or {})
+    worst = sorted(per_intent.items(), key=lambda item: item[1]["f1-score"])[:WORST_SHOWN]
+
     lines = [
         "# NLU cross-validation report",
         "",
         f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `scripts/nlu_report.sh` "  # noqa: UP017
-        f"({folds}-fold cross-validation of `bot/data/nlu`, pipeline `bot/config.yml`, {seconds} s).",
+        f"({folds}-fold cross-validation of `bot/data/nlu` with pipeline `bot/config.yml`, repeated on "
+        f"{len(runs)} fold draws; {seconds} s).",
         "",
-        f"- **Intent macro-F1: {macro['f1-score']:.3f}** ({verdict} the {TARGET_MACRO_F1:.2f} target)",
-        f"- Macro precision {macro['precision']:.3f}, macro recall {macro['recall']:.3f}",
+        f"- **Intent macro-F1: {macro:.3f}** ({verdict} the {TARGET_MACRO_F1:.2f} target), the mean over the "
+        f"fold draws ({draws})",
+        f"- Macro precision {precision:.3f}, macro recall {recall:.3f}",
+        f"- Accuracy {accuracy:.3f} over {examples} held-out examples",
+        f"- Of {errors} misclassified examples per draw, {unsure} scored below the {FALLBACK_THRESHOLD} "
+        f"fallback threshold (the bot would ask to rephrase); {errors - unsure} would have been acted on wrongly",
+        "",
+        "## Worst intents",
+        "",
+        "| intent | F1 | most often confused with (all draws) |",
+        "|---|---:|---|",
     ]
-    if isinstance(accuracy, float):
-        lines.append(f"- Accuracy {accuracy:.3f} over {int(macro['support'])} held-out examples")
-    if errors is not None:
-        confident = sum(
-            1 for error in errors if error["intent_prediction"]["confidence"] >= FALLBACK_THRESHOLD
-        )
-        lines.append(
-            f"- Of {len(errors)} misclassified examples, {len(errors) - confident} scored below the "
-            f"{FALLBACK_THRESHOLD} fallback threshold (the bot would ask to rephrase); {confident} would have "
-            "been acted on wrongly"
-        )
-    lines += ["", "## Worst intents", "", "| intent | F1 | most often confused with |", "|---|---:|---|"]
     for name, row in worst:
-        lines.append(f"| {name} | {row['f1-score']:.3f} | {confusions(row)} |")
+        top = ", ".join(f"{other} ({count})" for other, count in confused[name].most_common(3)) or "—"
+        lines.append(f"| {name} | {row['f1-score']:.3f} | {top} |")
     lines += [
         "",
-        "## Per intent",
+        "## Per intent (mean over the draws)",
         "",
         "| intent | precision | recall | F1 | support |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name, row in sorted(intents.items()):
+    for name, row in sorted(per_intent.items()):
         lines.append(
-            f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1-score']:.3f} | {row['support']} |"
+            f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1-score']:.3f} "
+            f"| {row['support']:.0f} |"
         )
+    if holdout is not None:
+        lines += holdout_section(*holdout)
     lines.append("")
     return "\n".join(lines)
 
 
-def confusions(row: dict[str, Any]) -> str:
-    confused = row.get("confused_with") or {}
-    return ", ".join(f"{name} ({count})" for name, count in confused.items()) or "—"
+def holdout_section(report: dict[str, Any], errors: list[dict[str, Any]]) -> list[str]:
+    """How the model trained on all of bot/data/nlu does on bot/tests/nlu_holdout.yml, which it never saw."""
+    total = sum(int(row["support"]) for row in intent_rows(report).values())
+    lines = [
+        "",
+        "## Held-out paraphrases",
+        "",
+        f"The trained model on the {total} examples of `bot/tests/nlu_holdout.yml`, which no model is trained "
+        f"on: accuracy **{report['accuracy']:.3f}**; {below_threshold(errors)} of its {len(errors)} errors "
+        f"scored below the {FALLBACK_THRESHOLD} fallback threshold.",
+        "",
+        "| intent | recall | examples | most often taken for |",
+        "|---|---:|---:|---|",
+    ]
+    for name, row in sorted(intent_rows(report).items()):
+        if not row["support"]:
+            continue  # an intent the model predicted that the set does not contain
+        confused = row.get("confused_with") or {}
+        top = ", ".join(f"{other} ({count})" for other, count in confused.items()) or "—"
+        lines.append(f"| {name} | {row['recall']:.3f} | {row['support']} | {top} |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--intent-report", type=Path, required=True, help="Rasa's intent_report.json")
+    parser.add_argument(
+        "--cv", type=Path, nargs="+", required=True, help="cross-validation output folders, one per fold draw"
+    )
+    parser.add_argument("--holdout", type=Path, help="`rasa test nlu` output folder for the held-out set")
     parser.add_argument("--folds", type=int, required=True, help="number of folds, for the header")
-    parser.add_argument("--seconds", type=int, default=0, help="how long the run took, for the header")
+    parser.add_argument("--seconds", type=int, default=0, help="how long the runs took, for the header")
     parser.add_argument("--out", type=Path, required=True, help="markdown file to write")
     args = parser.parse_args()
-    report = json.loads(args.intent_report.read_text(encoding="utf-8"))
-    errors_file = args.intent_report.with_name("intent_errors.json")
-    errors = json.loads(errors_file.read_text(encoding="utf-8")) if errors_file.exists() else None
+    # Folders are named seed-<n> by scripts/nlu_report.sh; the label is what the report prints.
+    runs = [(folder.name.removeprefix("seed-"), *load_run(folder)) for folder in args.cv]
+    holdout = load_run(args.holdout) if args.holdout else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        build_report(report, errors, folds=args.folds, seconds=args.seconds), encoding="utf-8"
-    )
+    args.out.write_text(build_report(runs, holdout, folds=args.folds, seconds=args.seconds), encoding="utf-8")
 
 
 if __name__ == "__main__":
