@@ -6,6 +6,7 @@ import argparse
 import json
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,11 @@ def load_run(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def intent_rows(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: row for name, row in report.items() if name not in SUMMARY_KEYS and isinstance(row, dict)}
+
+
+def confusions(pairs: Iterable[tuple[str, int]]) -> str:
+    """`name (count)` for each intent an intent was taken for, or a dash when none."""
+    return ", ".join(f"{name} ({count})" for name, count in pairs) or "—"
 
 
 def below_threshold(errors: list[dict[str, Any]]) -> int:
@@ -85,8 +91,7 @@ def build_report(
         "|---|---:|---|",
     ]
     for name, row in worst:
-        top = ", ".join(f"{other} ({count})" for other, count in confused[name].most_common(3)) or "—"
-        lines.append(f"| {name} | {row['f1-score']:.3f} | {top} |")
+        lines.append(f"| {name} | {row['f1-score']:.3f} | {confusions(confused[name].most_common(3))} |")
     lines += [
         "",
         "## Per intent (mean over the draws)",
@@ -107,7 +112,8 @@ def build_report(
 
 def holdout_section(report: dict[str, Any], errors: list[dict[str, Any]]) -> list[str]:
     """How the model trained on all of bot/data/nlu does on bot/tests/nlu_holdout.yml, which it never saw."""
-    total = sum(int(row["support"]) for row in intent_rows(report).values())
+    intents = intent_rows(report)
+    total = sum(int(row["support"]) for row in intents.values())
     lines = [
         "",
         "## Held-out paraphrases",
@@ -119,12 +125,11 @@ def holdout_section(report: dict[str, Any], errors: list[dict[str, Any]]) -> lis
         "| intent | recall | examples | most often taken for |",
         "|---|---:|---:|---|",
     ]
-    for name, row in sorted(intent_rows(report).items()):
+    for name, row in sorted(intents.items()):
         if not row["support"]:
             continue  # an intent the model predicted that the set does not contain
-        confused = row.get("confused_with") or {}
-        top = ", ".join(f"{other} ({count})" for other, count in confused.items()) or "—"
-        lines.append(f"| {name} | {row['recall']:.3f} | {row['support']} | {top} |")
+        taken_for = confusions((row.get("confused_with") or {}).items())
+        lines.append(f"| {name} | {row['recall']:.3f} | {row['support']} | {taken_for} |")
     return lines
 
 
