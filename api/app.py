@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.pages import STATIC_DIR, shop
 from api.routes import chat, customers, health
 from huisheng import __version__
 from huisheng.runtime import Runtime
@@ -37,4 +39,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health.router)
     app.include_router(customers.router, prefix="/api")
     app.include_router(chat.router, prefix="/api")
+    app.include_router(shop.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

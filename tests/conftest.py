@@ -16,6 +16,7 @@ from crm_store import migrate
 from crm_store.session import create_db_engine
 from huisheng.runtime import Runtime
 from huisheng.settings import Settings, load_settings
+from tests.bot_stack import BotStack, running_bot_stack
 
 TEST_SCHEMA = "huisheng_test"
 
@@ -94,6 +95,13 @@ def runtime(settings: Settings, session_factory: sessionmaker[Session]) -> Itera
     runtime.session_factory = session_factory
     yield runtime
     runtime.close()
+
+
+@pytest.fixture(scope="session")
+def bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotStack]:
+    # Here, not in tests/integration, so the integration and browser suites share one running bot.
+    with running_bot_stack(tmp_path_factory.mktemp("bot")) as stack:
+        yield stack
 
 
 def pytest_report_header(config: pytest.Config) -> str:
