@@ -8,16 +8,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.cors import WidgetCORSMiddleware
 from api.errors import install_error_handlers
 from api.pages import STATIC_DIR, shop
-from api.routes import chat, customers, health
+from api.routes import chat, conversations, customers, health
 from huisheng import __version__
 from huisheng.runtime import Runtime
-from huisheng.settings import Settings
+from huisheng.settings import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Builds the app; tests pass their own runtime, uvicorn calls this with no arguments."""
+    if settings is None:
+        settings = runtime.settings if runtime is not None else load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -36,9 +39,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(WidgetCORSMiddleware, allowed_origins=settings.widget.allowed_origins)
     app.include_router(health.router)
     app.include_router(customers.router, prefix="/api")
     app.include_router(chat.router, prefix="/api")
+    app.include_router(conversations.router, prefix="/api")
     app.include_router(shop.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -42,11 +42,14 @@ _bearer = HTTPBearer(auto_error=False, description="A staff member's personal AP
 
 
 def get_current_staff(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    runtime: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> StaffUser:
     if credentials is None:
         raise NotAuthenticatedError("this endpoint needs a staff API token: 'Authorization: Bearer <token>'")
-    return staff.authenticate(session, token=credentials.credentials)
+    # A transaction of its own, closed before the route runs: on SQLite every transaction holds the write
+    # lock, and routes that work through services open their own.
+    with runtime.session() as session:
+        return staff.authenticate(session, token=credentials.credentials)
 
 
 CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from huisheng.errors import (
     ConflictError,
@@ -58,6 +59,23 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     return JSONResponse(error_body("invalid_input", summary, problems), status_code=422)
 
 
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+    """Starlette's own refusals (unparseable bodies, unknown paths) in the same body shape as ours."""
+    assert isinstance(error, StarletteHTTPException)
+    message = str(error.detail)
+    if error.status_code == 400 and "parsing the body" in message:
+        message = "the request body is not valid JSON in UTF-8"
+    return JSONResponse(
+        error_body(_HTTP_CODES.get(error.status_code, "http_error"), message),
+        status_code=error.status_code,
+        headers=getattr(error, "headers", None),
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HuishengError, _huisheng_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

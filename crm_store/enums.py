@@ -27,6 +27,18 @@ class MessageDirection(StrEnum):
     OUTBOUND = "outbound"
 
 
+class MessageKind(StrEnum):
+    """What a customer sent; everything but text is stored with a description and answered politely."""
+
+    TEXT = "text"
+    IMAGE = "image"
+    VOICE = "voice"
+    VIDEO = "video"
+    LOCATION = "location"
+    LINK = "link"
+    EVENT = "event"
+
+
 class MessageSender(StrEnum):
     CUSTOMER = "customer"
     BOT = "bot"

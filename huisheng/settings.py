@@ -24,6 +24,7 @@ SECRET_KEYS: dict[str, set[str]] = {
     "app": {"secret_key"},
     "database": {"password"},
     "wechat": {"token", "aes_key", "app_secret"},
+    "rasa": {"token", "action_token"},
 }
 
 
@@ -85,12 +86,32 @@ class RasaSettings(BaseModel):
     url: str = "http://127.0.0.1:5005"
     action_port: int = Field(default=5055, ge=1, le=65535)
     timeout_seconds: float = Field(default=10, gt=0)
+    # Rasa's HTTP API (trackers, pause/resume) answers only with this token (`rasa run --auth-token`).
+    token: SecretStr | None = None
+    # The action server runs actions only for a caller presenting this (bot/endpoints.yml sends it).
+    action_token: SecretStr | None = None
+
+
+class RedisSettings(BaseModel):
+    # Empty: live delivery and per-conversation locks stay inside this process (one API process).
+    # Several API processes serving one shop need it: redis://127.0.0.1:6379/0
+    url: str = ""
+
+
+class WidgetSettings(BaseModel):
+    # Shop pages allowed to call the widget's endpoints from the browser (CORS), e.g. https://shop.example
+    allowed_origins: list[str] = Field(default_factory=list)
+    greeting: str = "您好，我是回声小店的智能客服，订单、物流、退换货、发票都可以问我～"
+    # A visitor token older than this starts a new visitor (the browser keeps it in localStorage).
+    token_days: int = Field(default=365, ge=1, le=3650)
 
 
 class ChatSettings(BaseModel):
     # Hand over to staff when this many customer messages in a row score below `anger_below`.
     anger_below: float = Field(default=0.15, ge=0.0, le=1.0)
     anger_turns: int = Field(default=2, ge=1, le=10)
+    # Longest a message waits for the one before it in the same conversation to be answered.
+    turn_wait_seconds: float = Field(default=30, gt=0)
 
 
 class WechatSettings(BaseModel):
@@ -98,6 +119,15 @@ class WechatSettings(BaseModel):
     token: SecretStr | None = None
     aes_key: SecretStr | None = None
     app_secret: SecretStr | None = None
+    # The WeChat API; tests point it at a local fake server.
+    api_base_url: str = "https://api.weixin.qq.com"
+    # A signed request whose timestamp is further than this from now is refused as a replay.
+    replay_window_seconds: int = Field(default=300, ge=10)
+    # WeChat gives up after 5 s; answer passively only when the bot is done by then.
+    passive_reply_seconds: float = Field(default=4.0, gt=0, lt=5)
+    welcome_text: str = (
+        "感谢关注回声小店！订单、物流、退换货、发票都可以直接发消息问我，需要人工请回复“转人工”。"
+    )
 
 
 class _YamlSource(InitSettingsSource):
@@ -144,6 +174,8 @@ class Settings(BaseSettings):
     rasa: RasaSettings = Field(default_factory=RasaSettings)
     chat: ChatSettings = Field(default_factory=ChatSettings)
     wechat: WechatSettings = Field(default_factory=WechatSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    widget: WidgetSettings = Field(default_factory=WidgetSettings)
 
     @classmethod
     def settings_customise_sources(

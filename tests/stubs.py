@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -50,13 +51,27 @@ def stub_analyzer() -> TextAnalyzer:
     )
 
 
-class FakeRasa:
-    """Answers the REST webhook like Rasa does; records what it was sent."""
+Answer = str | dict[str, Any]
 
-    def __init__(self, answer: Callable[[str], list[str]] | None = None, *, down: bool = False):
+
+class FakeRasa:
+    """Answers the REST webhook like Rasa does; records what it was sent and the events it was given.
+
+    An answer is a text, or a dict such as {"text": …, "buttons": [{"title": …, "payload": …}]}.
+    """
+
+    def __init__(
+        self,
+        answer: Callable[[str], Sequence[Answer]] | None = None,
+        *,
+        down: bool = False,
+        delay: float = 0.0,
+    ):
         self.received: list[dict[str, Any]] = []
+        self.events: list[tuple[str, str]] = []
         self.answer = answer or (lambda text: [f"收到: {text}"])
         self.down = down
+        self.delay = delay
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self._handle)
@@ -67,12 +82,14 @@ class FakeRasa:
         if request.url.path == "/webhooks/rest/webhook":
             payload = json.loads(request.content)
             self.received.append(payload)
-            return httpx.Response(
-                200,
-                json=[
-                    {"recipient_id": payload["sender"], "text": t} for t in self.answer(payload["message"])
-                ],
-            )
+            if self.delay:
+                time.sleep(self.delay)
+            answers = [{"text": a} if isinstance(a, str) else a for a in self.answer(payload["message"])]
+            return httpx.Response(200, json=[{"recipient_id": payload["sender"], **a} for a in answers])
+        if request.url.path.endswith("/tracker/events"):
+            sender = request.url.path.split("/")[2]
+            self.events.append((sender, json.loads(request.content)["event"]))
+            return httpx.Response(200, json={})
         if request.url.path.endswith("/tracker"):
             return httpx.Response(
                 200, json={"latest_message": {"intent": {"name": "order_status", "confidence": 0.91}}}

@@ -1,7 +1,7 @@
 """All mapped classes, imported together so relationships resolve and Alembic sees every table."""
 
 from crm_store.models.audit import AuditEntry
-from crm_store.models.conversation import Conversation, Message
+from crm_store.models.conversation import Conversation, InboundReceipt, Message
 from crm_store.models.customer import ChannelIdentity, Customer
 from crm_store.models.escalation import Escalation, EscalationEvent
 from crm_store.models.order import Order, Product
@@ -16,6 +16,7 @@ __all__ = [
     "Customer",
     "Escalation",
     "EscalationEvent",
+    "InboundReceipt",
     "Message",
     "Order",
     "Product",

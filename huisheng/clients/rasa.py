@@ -29,8 +29,17 @@ class ParsedIntent:
 class RasaClient:
     """Talks to one Rasa server; every network failure becomes UpstreamUnavailableError."""
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ):
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport)
+        # Rasa's HTTP API (`--auth-token`) reads the token from the query string; the REST channel ignores it.
+        self._auth = {"token": token} if token else {}
 
     def send(self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[BotReply]:
         payload: dict[str, Any] = {"sender": sender_id, "message": text}
@@ -46,7 +55,9 @@ class RasaClient:
     def last_intent(self, *, sender_id: str) -> ParsedIntent:
         """The intent Rasa gave the latest user message of this conversation."""
         tracker = self._request(
-            "GET", f"/conversations/{quote(sender_id, safe=':')}/tracker", params={"include_events": "NONE"}
+            "GET",
+            f"/conversations/{quote(sender_id, safe=':')}/tracker",
+            params={"include_events": "NONE", **self._auth},
         )
         intent = (tracker or {}).get("latest_message", {}).get("intent") or {}
         confidence = intent.get("confidence")
@@ -54,10 +65,20 @@ class RasaClient:
             name=intent.get("name"), confidence=float(confidence) if confidence is not None else None
         )
 
+    def pause(self, *, sender_id: str) -> None:
+        """Silences the bot for this conversation while staff own it (Rasa's ConversationPaused)."""
+        self._append_event(sender_id, {"event": "pause"})
+
     def resume(self, *, sender_id: str) -> None:
-        """Lets the bot answer again after staff hand the conversation back."""
+        """Lets the bot answer again after staff hand the conversation back (Rasa's ConversationResumed)."""
+        self._append_event(sender_id, {"event": "resume"})
+
+    def _append_event(self, sender_id: str, event: dict[str, Any]) -> None:
         self._request(
-            "POST", f"/conversations/{quote(sender_id, safe=':')}/tracker/events", json={"event": "resume"}
+            "POST",
+            f"/conversations/{quote(sender_id, safe=':')}/tracker/events",
+            json=event,
+            params=self._auth,
         )
 
     def is_ready(self) -> bool:

@@ -1,4 +1,8 @@
-"""The chat relay: stores every customer turn, hands angry customers to staff, and asks the bot otherwise."""
+"""The chat relay: stores every customer turn once, hands angry customers to staff, and asks the bot otherwise.
+
+One turn at a time per customer on a channel (`TurnLocks`), so twenty messages sent at once are answered in
+order, each reply stored next to the message it answers, instead of racing each other into Rasa's queue.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,31 @@ import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crm_store.enums import Channel, ConversationStatus, MessageDirection, MessageSender, SentimentLabel
-from crm_store.models import Message
-from huisheng.clients.rasa import RasaClient
+from crm_store.enums import Channel, ConversationStatus, MessageDirection, MessageKind, MessageSender
+from crm_store.models import Conversation, Message
+from huisheng.channels.delivery import Delivery
+from huisheng.clients.rasa import BotReply, RasaClient
 from huisheng.errors import InvalidInputError, UpstreamUnavailableError
-from huisheng.services import conversations, customers, escalations
+from huisheng.live.locks import LocalTurnLocks, TurnLocks
+from huisheng.services import conversations, customers, escalations, receipts, transcript
 from huisheng.services.analysis import TextAnalyzer
+from huisheng.services.chat_texts import (
+    HANDED_OVER_TEXT,
+    KIND_REPLIES,
+    STAFF_ACK_TEXT,
+    UNAVAILABLE_TEXT,
+)
+from huisheng.services.transcript import MessageView
 from huisheng.services.validation import clean_text
 from huisheng.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-HANDED_OVER_TEXT = "看得出您很着急，已为您转接人工客服（工单号 {ticket}），客服会尽快回复您，请稍候。"
-UNAVAILABLE_TEXT = "抱歉，智能客服暂时无法回复，我们已记录您的消息，人工客服会尽快联系您。"
+MESSAGE_ID_MAX = 64
 
 
 def sender_id(channel: Channel, external_id: str) -> str:
@@ -38,6 +51,11 @@ def parse_sender_id(value: str) -> tuple[Channel, str]:
         raise InvalidInputError(f"sender id '{value}' names an unknown channel") from None
 
 
+def as_customer_text(text: str) -> str:
+    """What Rasa is sent for typed text: a leading '/' would make Rasa run it as an intent command."""
+    return "／" + text[1:] if text.startswith("/") else text
+
+
 @dataclass(frozen=True, slots=True)
 class AngerRule:
     """Hand over when the last `turns` customer messages were all negative below `below`."""
@@ -46,17 +64,43 @@ class AngerRule:
     turns: int = 2
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A tapped quick reply: which bot message, which of its buttons."""
+
+    message_id: int
+    index: int
+
+
 @dataclass(slots=True)
 class ChatTurn:
     """What the channel shows the customer after one message."""
 
     conversation_id: int
+    customer_id: int
     status: ConversationStatus
-    replies: list[str] = field(default_factory=list)
+    message: MessageView | None = None
+    replies: list[MessageView] = field(default_factory=list)
     duplicate: bool = False
+    agent_name: str | None = None
+
+    @property
+    def reply_texts(self) -> list[str]:
+        return [reply.text for reply in self.replies]
 
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclass(slots=True)
+class _Inbound:
+    """What the first, short transaction of a turn decided."""
+
+    turn: ChatTurn
+    message_id: int
+    receipt_id: int | None
+    ask_bot: str | None = None  # the text or button payload for Rasa, when the bot should answer
+    pause_bot: bool = False
 
 
 class ChatService:
@@ -70,23 +114,39 @@ class ChatService:
         rasa: RasaClient,
         anger: AngerRule | None = None,
         sla_hours: Mapping[str, float] = escalations.DEFAULT_SLA_HOURS,
+        locks: TurnLocks | None = None,
+        delivery: Delivery | None = None,
+        turn_wait_seconds: float = 30.0,
     ):
         self._session_scope = session_scope
         self._analyzer = analyzer
         self._rasa = rasa
         self._anger = anger or AngerRule()
         self._sla_hours = sla_hours
+        self._locks = locks or LocalTurnLocks()
+        self._delivery = delivery
+        self._turn_wait = turn_wait_seconds
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, session_scope: SessionScope, analyzer: Callable[[], TextAnalyzer]
+        cls,
+        settings: Settings,
+        *,
+        session_scope: SessionScope,
+        analyzer: Callable[[], TextAnalyzer],
+        locks: TurnLocks,
+        delivery: Delivery,
+        rasa: RasaClient,
     ) -> ChatService:
         return cls(
             session_scope=session_scope,
             analyzer=analyzer,
-            rasa=RasaClient(settings.rasa.url, timeout=settings.rasa.timeout_seconds),
+            rasa=rasa,
             anger=AngerRule(below=settings.chat.anger_below, turns=settings.chat.anger_turns),
             sla_hours=dict(settings.escalation.sla_hours),
+            locks=locks,
+            delivery=delivery,
+            turn_wait_seconds=settings.chat.turn_wait_seconds,
         )
 
     def handle(
@@ -97,78 +157,201 @@ class ChatService:
         text: str,
         message_id: str | None = None,
         display_name: str | None = None,
+        kind: MessageKind = MessageKind.TEXT,
+        choice: Choice | None = None,
+        numbered_choices: bool = False,
     ) -> ChatTurn:
-        """Records the customer's message and returns what to show them.
+        """Records the customer's message once and returns what to show them.
 
-        While staff own the conversation the bot stays silent: the message is stored for them and no
-        reply comes back. A message id seen before (WeChat retries) is answered as a duplicate.
+        A message id seen before (a WeChat retry, a widget re-send) gets the original's stored answers. While
+        a person owns the conversation the bot is silent; a customer still waiting for one is told so.
+        `numbered_choices`: a bare number picks a button of the bot's last message (WeChat has no buttons).
         """
         channel = Channel(channel)
         body = clean_text(text, field="text", max_length=conversations.MAX_MESSAGE_LENGTH)
-        label, score = self._sentiment(body)
+        if message_id is not None:
+            message_id = clean_text(message_id, field="message_id", max_length=MESSAGE_ID_MAX)
+        label, score = self._sentiment(body) if kind is MessageKind.TEXT else (None, None)
+        with self._locks.hold(sender_id(channel, external_id), wait_seconds=self._turn_wait):
+            inbound = self._record_inbound(
+                channel,
+                external_id,
+                body,
+                message_id,
+                display_name,
+                kind,
+                choice,
+                numbered_choices,
+                label,
+                score,
+            )
+            if isinstance(inbound, ChatTurn):
+                return inbound
+            if inbound.pause_bot:
+                self._quietly(self._rasa.pause, sender_id(channel, external_id))
+            if inbound.ask_bot is not None:
+                self._ask_bot(channel, external_id, inbound)
+        if self._delivery is not None:
+            turn = inbound.turn
+            views = [v for v in [turn.message, *turn.replies] if v is not None]
+            # Other tabs of the same visitor show the turn too.
+            self._delivery.publish(channel=channel, external_ids=[external_id], views=views)
+            if turn.status is not ConversationStatus.BOT:
+                self._delivery.status(
+                    channel=channel,
+                    external_ids=[external_id],
+                    status=turn.status,
+                    agent_name=turn.agent_name,
+                )
+        return inbound.turn
+
+    def _record_inbound(
+        self,
+        channel: Channel,
+        external_id: str,
+        body: str,
+        message_id: str | None,
+        display_name: str | None,
+        kind: MessageKind,
+        choice: Choice | None,
+        numbered_choices: bool,
+        label: Any,
+        score: float | None,
+    ) -> _Inbound | ChatTurn:
         with self._session_scope() as session:
             customer = customers.get_or_create_by_identity(
                 session, channel=channel, external_id=external_id, display_name=display_name
             )
+            receipt = None
+            if message_id is not None:
+                receipt = receipts.claim(
+                    session, channel=channel, sender_key=external_id, external_id=message_id
+                )
+                if receipt is None:
+                    customer_id = customer.id
+                    session.rollback()
+                    return self._repeat(channel, external_id, message_id, customer_id)
             conversation = conversations.current_conversation(
                 session, customer_id=customer.id, channel=channel
             )
-            if message_id and conversations.find_message(
-                session, conversation_id=conversation.id, external_id=message_id
-            ):
-                return ChatTurn(conversation.id, conversation.status, duplicate=True)
+            payload = None
+            if kind is MessageKind.TEXT:
+                if choice is None and numbered_choices:
+                    choice = _numbered_choice(session, conversation.id, body)
+                if choice is not None:
+                    payload, body = _button(session, conversation.id, choice, typed=body)
             inbound = conversations.record_message(
                 session,
                 conversation_id=conversation.id,
                 direction=MessageDirection.INBOUND,
                 sender=MessageSender.CUSTOMER,
+                kind=kind,
                 text=body,
                 external_id=message_id,
                 sentiment_label=label,
                 sentiment_score=score,
             )
-            turn = ChatTurn(conversation.id, conversation.status)
-            if conversation.status is ConversationStatus.BOT and self._is_angry(session, conversation.id):
-                case = conversations.hand_over(
-                    session,
-                    conversation_id=conversation.id,
-                    reason="negative sentiment on consecutive turns",
-                    sla_hours=self._sla_hours,
+            if receipt is not None:
+                receipt.message_id = inbound.id
+            result = _Inbound(
+                ChatTurn(conversation.id, customer.id, conversation.status),
+                inbound.id,
+                receipt.id if receipt is not None else None,
+            )
+            replies = self._answer_without_bot(session, conversation, inbound, result)
+            if conversation.status is ConversationStatus.BOT and not replies:
+                result.ask_bot = payload or as_customer_text(body)
+            else:
+                self._record_replies(
+                    session, conversation.id, inbound.id, replies, sender=MessageSender.SYSTEM
                 )
-                reply = HANDED_OVER_TEXT.format(ticket=case.ticket_no)
-                self._record_bot(session, conversation.id, [reply])
-                return ChatTurn(conversation.id, ConversationStatus.WAITING_FOR_STAFF, [reply])
-            inbound_id = inbound.id
-        if turn.status is not ConversationStatus.BOT:
-            return turn
-        return self._ask_bot(channel, external_id, body, turn, inbound_id)
+                if receipt is not None:
+                    receipts.mark_answered(session, receipt_id=receipt.id)
+            result.turn.status = conversation.status
+            result.turn.agent_name = transcript.agent_name(session, conversation)
+            result.turn.message = transcript.view_of(inbound)
+            result.turn.replies = transcript.replies_to(session, message_id=inbound.id)
+        return result
 
-    def _ask_bot(
-        self, channel: Channel, external_id: str, body: str, turn: ChatTurn, inbound_id: int
-    ) -> ChatTurn:
+    def _answer_without_bot(
+        self, session: Session, conversation: Conversation, inbound: Message, result: _Inbound
+    ) -> list[BotReply]:
+        """Replies that need no bot: the anger handoff, the waiting notice, other kinds of message."""
+        if conversation.status is ConversationStatus.BOT and self._is_angry(session, conversation.id):
+            case = conversations.hand_over(
+                session,
+                conversation_id=conversation.id,
+                reason="negative sentiment on consecutive turns",
+                sla_hours=self._sla_hours,
+            )
+            result.pause_bot = True
+            return [BotReply(HANDED_OVER_TEXT.format(ticket=case.ticket_no), [])]
+        if conversation.status is ConversationStatus.WAITING_FOR_STAFF:
+            return [BotReply(STAFF_ACK_TEXT, [])]
+        if conversation.status is ConversationStatus.BOT and inbound.kind is not MessageKind.TEXT:
+            return [BotReply(KIND_REPLIES.get(inbound.kind, KIND_REPLIES[MessageKind.IMAGE]), [])]
+        return []
+
+    def _ask_bot(self, channel: Channel, external_id: str, inbound: _Inbound) -> None:
         sender = sender_id(channel, external_id)
+        turn = inbound.turn
+        intent = None
         try:
-            replies = [
-                r.text
-                for r in self._rasa.send(
-                    sender_id=sender, text=body, metadata={"conversation_id": turn.conversation_id}
-                )
-            ]
+            replies = self._rasa.send(
+                sender_id=sender,
+                text=inbound.ask_bot or "",
+                metadata={"conversation_id": turn.conversation_id},
+            )
             intent = self._rasa.last_intent(sender_id=sender)
+            reply_sender = MessageSender.BOT
         except UpstreamUnavailableError:
-            replies, intent = [UNAVAILABLE_TEXT], None
+            replies, reply_sender = [BotReply(UNAVAILABLE_TEXT, [])], MessageSender.SYSTEM
         with self._session_scope() as session:
-            if intent is not None and intent.name:
-                message = session.get(Message, inbound_id)
-                if message is not None:
-                    message.intent = intent.name
-                    message.intent_confidence = intent.confidence
-            self._record_bot(session, turn.conversation_id, replies)
+            message = session.get(Message, inbound.message_id)
+            if intent is not None and intent.name and message is not None:
+                message.intent = intent.name
+                message.intent_confidence = intent.confidence
+            conversation = conversations.get_conversation(session, conversation_id=turn.conversation_id)
+            if conversation.status is not ConversationStatus.CLOSED:
+                self._record_replies(
+                    session, conversation.id, inbound.message_id, replies, sender=reply_sender
+                )
+            if inbound.receipt_id is not None:
+                receipts.mark_answered(session, receipt_id=inbound.receipt_id)
             # The bot's actions may have handed over or closed the conversation meanwhile.
-            status = conversations.get_conversation(session, conversation_id=turn.conversation_id).status
-        return ChatTurn(turn.conversation_id, status, replies)
+            turn.status = conversation.status
+            turn.agent_name = transcript.agent_name(session, conversation)
+            turn.replies = transcript.replies_to(session, message_id=inbound.message_id)
 
-    def _sentiment(self, text: str) -> tuple[SentimentLabel | None, float | None]:
+    def _repeat(self, channel: Channel, external_id: str, message_id: str, customer_id: int) -> ChatTurn:
+        """A message delivered before: the original's answers, waiting for them if it is still in hand."""
+
+        def read() -> receipts.ReceiptState | None:
+            with self._session_scope() as session:
+                return receipts.state_of(
+                    receipts.find(session, channel=channel, sender_key=external_id, external_id=message_id)
+                )
+
+        state = receipts.wait_until_answered(read, deadline_seconds=self._turn_wait)
+        with self._session_scope() as session:
+            original = session.get(Message, state.message_id) if state and state.message_id else None
+            if original is None:
+                conversation = conversations.current_conversation(
+                    session, customer_id=customer_id, channel=channel
+                )
+                return ChatTurn(conversation.id, customer_id, conversation.status, duplicate=True)
+            conversation = original.conversation
+            return ChatTurn(
+                conversation.id,
+                customer_id,
+                conversation.status,
+                message=transcript.view_of(original),
+                replies=transcript.replies_to(session, message_id=original.id),
+                duplicate=True,
+                agent_name=transcript.agent_name(session, conversation),
+            )
+
+    def _sentiment(self, text: str) -> tuple[Any, float | None]:
         try:
             return self._analyzer().sentiment(text)
         except InvalidInputError:
@@ -178,22 +361,74 @@ class ChatService:
         recent = conversations.recent_messages(session, conversation_id=conversation_id, limit=20)
         inbound = [m for m in recent if m.direction is MessageDirection.INBOUND][-self._anger.turns :]
         return len(inbound) == self._anger.turns and all(
-            m.sentiment_label is SentimentLabel.NEGATIVE
+            m.sentiment_label is not None
+            and m.sentiment_label.value == "negative"
             and m.sentiment_score is not None
             and m.sentiment_score < self._anger.below
             for m in inbound
         )
 
     @staticmethod
-    def _record_bot(session: Session, conversation_id: int, replies: list[str]) -> None:
+    def _record_replies(
+        session: Session,
+        conversation_id: int,
+        reply_to_id: int,
+        replies: list[BotReply],
+        *,
+        sender: MessageSender,
+    ) -> None:
         for reply in replies:
             conversations.record_message(
                 session,
                 conversation_id=conversation_id,
                 direction=MessageDirection.OUTBOUND,
-                sender=MessageSender.BOT,
-                text=reply[: conversations.MAX_MESSAGE_LENGTH],
+                sender=sender,
+                text=reply.text[: conversations.MAX_MESSAGE_LENGTH],
+                reply_to_id=reply_to_id,
+                buttons=[
+                    {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in reply.buttons
+                ]
+                or None,
             )
+
+    @staticmethod
+    def _quietly(call: Callable[..., None], sender: str) -> None:
+        try:
+            call(sender_id=sender)
+        except UpstreamUnavailableError:
+            logger.warning("could not tell Rasa about a handoff; the relay keeps the bot silent anyway")
 
     def close(self) -> None:
         self._rasa.close()
+
+
+def _button(session: Session, conversation_id: int, choice: Choice, *, typed: str) -> tuple[str, str]:
+    """The payload and title of a tapped button, checked against what the bot really offered."""
+    message = session.get(Message, choice.message_id)
+    if (
+        message is None
+        or message.conversation_id != conversation_id
+        or message.direction is not MessageDirection.OUTBOUND
+        or not message.buttons
+    ):
+        raise InvalidInputError("choice.message_id is not a message with buttons in this conversation")
+    if not 0 <= choice.index < len(message.buttons):
+        raise InvalidInputError(f"choice.index must be from 0 to {len(message.buttons) - 1}")
+    button = message.buttons[choice.index]
+    return str(button.get("payload") or typed), str(button.get("title") or typed)
+
+
+def _numbered_choice(session: Session, conversation_id: int, body: str) -> Choice | None:
+    """'2' after a bot message with buttons picks its second button, but only right after that message."""
+    if not body.isdigit() or len(body) > 2:
+        return None
+    recent = conversations.recent_messages(session, conversation_id=conversation_id, limit=10)
+    outbound = [m for m in recent if m.direction is MessageDirection.OUTBOUND]
+    if not outbound or not outbound[-1].buttons:
+        return None
+    if transcript.presentation_of(outbound[-1].buttons) == "rating":
+        return None  # a score is typed as its number (3 means 3 分), which the survey reads itself
+    index = int(body) - 1
+    if not 0 <= index < len(outbound[-1].buttons):
+        return None
+    return Choice(outbound[-1].id, index)

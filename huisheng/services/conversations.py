@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm_store.base import utcnow
@@ -14,6 +16,7 @@ from crm_store.enums import (
     ConversationStatus,
     EscalationCategory,
     MessageDirection,
+    MessageKind,
     MessageSender,
     SentimentLabel,
 )
@@ -51,8 +54,12 @@ def current_conversation(session: Session, *, customer_id: int, channel: Channel
     )
     if conversation is None:
         conversation = Conversation(customer_id=customer.id, channel=channel, status=ConversationStatus.BOT)
-        session.add(conversation)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(conversation)
+        except IntegrityError:
+            # Another process opened it a moment ago (one open conversation per channel is a unique index).
+            return current_conversation(session, customer_id=customer_id, channel=channel)
     return conversation
 
 
@@ -70,6 +77,9 @@ def record_message(
     sentiment_label: SentimentLabel | None = None,
     sentiment_score: float | None = None,
     at: datetime | None = None,
+    kind: MessageKind = MessageKind.TEXT,
+    reply_to_id: int | None = None,
+    buttons: list[dict[str, Any]] | None = None,
 ) -> Message:
     """Stores one message of a conversation; the text is checked before anything is written."""
     body = clean_text(text, field="text", max_length=MAX_MESSAGE_LENGTH)
@@ -84,8 +94,11 @@ def record_message(
         direction=direction,
         sender=sender,
         staff_id=staff_id,
+        kind=kind,
         text=body,
         external_id=external_id,
+        reply_to_id=reply_to_id,
+        buttons=buttons,
         intent=intent,
         intent_confidence=intent_confidence,
         sentiment_label=sentiment_label,

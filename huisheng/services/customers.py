@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm_store.base import utcnow
@@ -91,8 +92,12 @@ def get_or_create_by_identity(
     customer.identities.append(
         ChannelIdentity(channel=channel, external_id=external_id, display_name=display_name)
     )
-    session.add(customer)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(customer)
+    except IntegrityError:
+        # The same first message reached another process too: the identity's unique key picked one winner.
+        return get_or_create_by_identity(session, channel=channel, external_id=external_id)
     audit.record(
         session,
         actor=SYSTEM,

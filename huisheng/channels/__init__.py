@@ -1,0 +1,1 @@
+"""Customer channels (website widget, WeChat) and how a message reaches the customer on theirs."""

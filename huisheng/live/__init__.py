@@ -1,0 +1,1 @@
+"""Live delivery: events pushed to connected channels, across API processes when Redis is configured."""

@@ -1,0 +1,254 @@
+"""Staff working a handed-over conversation: reply on the customer's channel, hand back to the bot, resolve.
+
+Each operation commits first and delivers after, so a message a customer sees is always in the store, and
+a delivery that fails never undoes what staff did.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_store.enums import (
+    Channel,
+    ConversationStatus,
+    EscalationStatus,
+    MessageDirection,
+    MessageSender,
+    StaffRole,
+)
+from crm_store.models import ChannelIdentity, Conversation, StaffUser
+from huisheng.channels.delivery import Delivery
+from huisheng.clients.rasa import RasaClient
+from huisheng.errors import InvalidInputError, PermissionDeniedError, UpstreamUnavailableError
+from huisheng.services import audit, conversations, escalations, transcript
+from huisheng.services.audit import Actor
+from huisheng.services.chat import sender_id
+from huisheng.services.chat_texts import BOT_BACK_TEXT, RESOLVED_TEXT, STAFF_JOINED_TEXT
+from huisheng.services.transcript import MessageView
+from huisheng.services.validation import clean_text
+
+logger = logging.getLogger(__name__)
+
+SessionScope = Callable[[], AbstractContextManager[Session]]
+MAX_REPLY_LENGTH = conversations.MAX_MESSAGE_LENGTH
+
+
+@dataclass(slots=True)
+class DeskResult:
+    conversation_id: int
+    status: ConversationStatus
+    messages: list[MessageView] = field(default_factory=list)
+    agent_name: str | None = None
+    duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Outbox:
+    channel: Channel
+    # The customer's ids on the conversation's channel, the one seen last first.
+    external_ids: list[str]
+
+    @property
+    def senders(self) -> list[str]:
+        """Rasa keeps one tracker per channel identity."""
+        return [sender_id(self.channel, i) for i in self.external_ids]
+
+
+def ensure_can_work(session: Session, *, staff: StaffUser, conversation: Conversation) -> None:
+    """Agents work what waits in the queue or is theirs; supervisors and above may step into any conversation."""
+    if staff.role is not StaffRole.AGENT:
+        return
+    if conversation.assignee_id == staff.id:
+        return
+    case = escalations.open_for_conversation(session, conversation_id=conversation.id)
+    waiting = conversation.status is ConversationStatus.WAITING_FOR_STAFF
+    if waiting and case is not None and case.assignee_id in (None, staff.id):
+        return
+    raise PermissionDeniedError(
+        f"conversation {conversation.id} is not in the queue or assigned to you; ask a supervisor to assign it",
+        code="not_your_conversation",
+    )
+
+
+class StaffDesk:
+    def __init__(self, *, session_scope: SessionScope, delivery: Delivery, rasa: RasaClient):
+        self._session_scope = session_scope
+        self._delivery = delivery
+        self._rasa = rasa
+
+    def reply(
+        self, *, conversation_id: int, staff_id: int, text: str, client_id: str | None = None
+    ) -> DeskResult:
+        """Stores a staff reply and delivers it; the first reply takes the conversation over from the queue."""
+        body = clean_text(text, field="text", max_length=MAX_REPLY_LENGTH)
+        if client_id is not None:
+            client_id = clean_text(client_id, field="client_id", max_length=64)
+        with self._session_scope() as session:
+            staff, conversation = self._load(session, conversation_id, staff_id)
+            if client_id is not None:
+                earlier = conversations.find_message(
+                    session, conversation_id=conversation.id, external_id=client_id
+                )
+                if earlier is not None:  # a double submit: the first one stands
+                    return DeskResult(
+                        conversation.id, conversation.status, [transcript.view_of(earlier)], duplicate=True
+                    )
+            fresh: list[MessageView] = []
+            joined = (
+                conversation.status is not ConversationStatus.WITH_STAFF
+                or conversation.assignee_id != staff.id
+            )
+            if joined:
+                conversations.take_over(
+                    session, conversation_id=conversation.id, staff_id=staff.id, actor=_actor(staff)
+                )
+                notice = conversations.record_message(
+                    session,
+                    conversation_id=conversation.id,
+                    direction=MessageDirection.OUTBOUND,
+                    sender=MessageSender.SYSTEM,
+                    text=STAFF_JOINED_TEXT.format(name=staff.display_name),
+                )
+                fresh.append(transcript.view_of(notice))
+            case = escalations.open_for_conversation(session, conversation_id=conversation.id)
+            if case is not None and case.status is EscalationStatus.ASSIGNED:
+                escalations.transition(
+                    session,
+                    escalation_id=case.id,
+                    to_status=EscalationStatus.IN_PROGRESS,
+                    actor=_actor(staff),
+                )
+            message = conversations.record_message(
+                session,
+                conversation_id=conversation.id,
+                direction=MessageDirection.OUTBOUND,
+                sender=MessageSender.STAFF,
+                staff_id=staff.id,
+                text=body,
+                external_id=client_id,
+            )
+            fresh.append(transcript.view_of(message))
+            _audit(session, staff, "conversation.replied", conversation.id)
+            result = DeskResult(conversation.id, conversation.status, fresh, staff.display_name)
+            outbox = self._outbox(session, conversation)
+            pause = joined
+        if pause:
+            self._tell_rasa(outbox, self._rasa.pause)
+        self._deliver(outbox, result)
+        return result
+
+    def release(self, *, conversation_id: int, staff_id: int) -> DeskResult:
+        """Hands the conversation back to the bot; Rasa is resumed so it answers the next message."""
+        with self._session_scope() as session:
+            staff, conversation = self._load(session, conversation_id, staff_id)
+            if conversation.status is ConversationStatus.BOT:
+                raise InvalidInputError(
+                    f"conversation {conversation.id} is already with the bot", code="not_handed_over"
+                )
+            conversations.return_to_bot(session, conversation_id=conversation.id)
+            _audit(session, staff, "conversation.released", conversation.id)
+            notice = conversations.record_message(
+                session,
+                conversation_id=conversation.id,
+                direction=MessageDirection.OUTBOUND,
+                sender=MessageSender.SYSTEM,
+                text=BOT_BACK_TEXT,
+            )
+            result = DeskResult(conversation.id, conversation.status, [transcript.view_of(notice)])
+            outbox = self._outbox(session, conversation)
+        self._tell_rasa(outbox, self._rasa.resume)
+        self._deliver(outbox, result)
+        return result
+
+    def resolve(self, *, conversation_id: int, staff_id: int, resolution: str) -> DeskResult:
+        """Resolves the conversation's open case with what was done, and closes the conversation."""
+        reason = clean_text(resolution, field="resolution", max_length=2000)
+        with self._session_scope() as session:
+            staff, conversation = self._load(session, conversation_id, staff_id)
+            case = escalations.open_for_conversation(session, conversation_id=conversation.id)
+            if case is not None:
+                if case.status is EscalationStatus.NEW:
+                    escalations.assign(
+                        session, escalation_id=case.id, assignee_id=staff.id, actor=_actor(staff)
+                    )
+                if case.status is EscalationStatus.ASSIGNED:
+                    escalations.transition(
+                        session,
+                        escalation_id=case.id,
+                        to_status=EscalationStatus.IN_PROGRESS,
+                        actor=_actor(staff),
+                    )
+                escalations.resolve(session, escalation_id=case.id, resolution=reason, actor=_actor(staff))
+            notice = conversations.record_message(
+                session,
+                conversation_id=conversation.id,
+                direction=MessageDirection.OUTBOUND,
+                sender=MessageSender.SYSTEM,
+                text=RESOLVED_TEXT,
+            )
+            conversations.close_conversation(session, conversation_id=conversation.id)
+            _audit(session, staff, "conversation.resolved", conversation.id)
+            result = DeskResult(conversation.id, conversation.status, [transcript.view_of(notice)])
+            outbox = self._outbox(session, conversation)
+        # The customer's next message opens a new conversation, and the bot must be there to answer it.
+        self._tell_rasa(outbox, self._rasa.resume)
+        self._deliver(outbox, result)
+        return result
+
+    def _load(self, session: Session, conversation_id: int, staff_id: int) -> tuple[StaffUser, Conversation]:
+        staff = session.get(StaffUser, staff_id)
+        if staff is None or not staff.is_active:
+            raise PermissionDeniedError("this staff account is inactive")
+        conversation = conversations.get_conversation(session, conversation_id=conversation_id)
+        ensure_can_work(session, staff=staff, conversation=conversation)
+        if conversation.status is ConversationStatus.CLOSED:
+            raise InvalidInputError(f"conversation {conversation.id} is closed", code="conversation_closed")
+        return staff, conversation
+
+    @staticmethod
+    def _outbox(session: Session, conversation: Conversation) -> _Outbox:
+        ids = list(
+            session.scalars(
+                select(ChannelIdentity.external_id)
+                .where(
+                    ChannelIdentity.customer_id == conversation.customer_id,
+                    ChannelIdentity.channel == conversation.channel,
+                )
+                .order_by(ChannelIdentity.last_seen_at.desc())
+            )
+        )
+        return _Outbox(conversation.channel, ids)
+
+    def _deliver(self, outbox: _Outbox, result: DeskResult) -> None:
+        self._delivery.push(channel=outbox.channel, external_ids=outbox.external_ids, views=result.messages)
+        self._delivery.status(
+            channel=outbox.channel,
+            external_ids=outbox.external_ids,
+            status=result.status,
+            agent_name=result.agent_name,
+        )
+
+    @staticmethod
+    def _tell_rasa(outbox: _Outbox, call: Callable[..., None]) -> None:
+        for sender in outbox.senders:
+            try:
+                call(sender_id=sender)
+            except UpstreamUnavailableError:
+                # The relay decides who answers, so a missed pause/resume only matters to Rasa's own state.
+                logger.warning("Rasa did not take a pause/resume; it will be told on the next handoff")
+
+
+def _actor(staff: StaffUser) -> Actor:
+    return Actor.staff(staff.id, staff.username)
+
+
+def _audit(session: Session, staff: StaffUser, action: str, conversation_id: int) -> None:
+    audit.record(
+        session, actor=_actor(staff), action=action, entity_type="conversation", entity_id=conversation_id
+    )
