@@ -10,11 +10,17 @@ import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crm_store.enums import Channel, ConversationStatus, MessageDirection, MessageKind, MessageSender
+from crm_store.enums import (
+    Channel,
+    ConversationStatus,
+    MessageDirection,
+    MessageKind,
+    MessageSender,
+    SentimentLabel,
+)
 from crm_store.models import Conversation, Message
 from huisheng.channels.delivery import Delivery
 from huisheng.clients.rasa import BotReply, RasaClient
@@ -92,6 +98,23 @@ class ChatTurn:
 SessionScope = Callable[[], AbstractContextManager[Session]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Incoming:
+    """One customer message as it came in, checked and scored."""
+
+    channel: Channel
+    external_id: str
+    body: str
+    message_id: str | None
+    display_name: str | None
+    kind: MessageKind
+    choice: Choice | None
+    numbered_choices: bool
+    label: SentimentLabel | None
+    score: float | None
+    auto_reply: str | None
+
+
 @dataclass(slots=True)
 class _Inbound:
     """What the first, short transaction of a turn decided."""
@@ -160,12 +183,14 @@ class ChatService:
         kind: MessageKind = MessageKind.TEXT,
         choice: Choice | None = None,
         numbered_choices: bool = False,
+        auto_reply: str | None = None,
     ) -> ChatTurn:
         """Records the customer's message once and returns what to show them.
 
         A message id seen before (a WeChat retry, a widget re-send) gets the original's stored answers. While
         a person owns the conversation the bot is silent; a customer still waiting for one is told so.
         `numbered_choices`: a bare number picks a button of the bot's last message (WeChat has no buttons).
+        `auto_reply`: the answer to a message that is not text (e.g. the shop's welcome for a new follower).
         """
         channel = Channel(channel)
         body = clean_text(text, field="text", max_length=conversations.MAX_MESSAGE_LENGTH)
@@ -174,16 +199,19 @@ class ChatService:
         label, score = self._sentiment(body) if kind is MessageKind.TEXT else (None, None)
         with self._locks.hold(sender_id(channel, external_id), wait_seconds=self._turn_wait):
             inbound = self._record_inbound(
-                channel,
-                external_id,
-                body,
-                message_id,
-                display_name,
-                kind,
-                choice,
-                numbered_choices,
-                label,
-                score,
+                _Incoming(
+                    channel,
+                    external_id,
+                    body,
+                    message_id,
+                    display_name,
+                    kind,
+                    choice,
+                    numbered_choices,
+                    label,
+                    score,
+                    auto_reply,
+                )
             )
             if isinstance(inbound, ChatTurn):
                 return inbound
@@ -205,22 +233,12 @@ class ChatService:
                 )
         return inbound.turn
 
-    def _record_inbound(
-        self,
-        channel: Channel,
-        external_id: str,
-        body: str,
-        message_id: str | None,
-        display_name: str | None,
-        kind: MessageKind,
-        choice: Choice | None,
-        numbered_choices: bool,
-        label: Any,
-        score: float | None,
-    ) -> _Inbound | ChatTurn:
+    def _record_inbound(self, incoming: _Incoming) -> _Inbound | ChatTurn:
+        channel, external_id, message_id = incoming.channel, incoming.external_id, incoming.message_id
+        body, choice, kind = incoming.body, incoming.choice, incoming.kind
         with self._session_scope() as session:
             customer = customers.get_or_create_by_identity(
-                session, channel=channel, external_id=external_id, display_name=display_name
+                session, channel=channel, external_id=external_id, display_name=incoming.display_name
             )
             receipt = None
             if message_id is not None:
@@ -236,7 +254,7 @@ class ChatService:
             )
             payload = None
             if kind is MessageKind.TEXT:
-                if choice is None and numbered_choices:
+                if choice is None and incoming.numbered_choices:
                     choice = _numbered_choice(session, conversation.id, body)
                 if choice is not None:
                     payload, body = _button(session, conversation.id, choice, typed=body)
@@ -248,8 +266,8 @@ class ChatService:
                 kind=kind,
                 text=body,
                 external_id=message_id,
-                sentiment_label=label,
-                sentiment_score=score,
+                sentiment_label=incoming.label,
+                sentiment_score=incoming.score,
             )
             if receipt is not None:
                 receipt.message_id = inbound.id
@@ -258,7 +276,7 @@ class ChatService:
                 inbound.id,
                 receipt.id if receipt is not None else None,
             )
-            replies = self._answer_without_bot(session, conversation, inbound, result)
+            replies = self._answer_without_bot(session, conversation, inbound, result, incoming.auto_reply)
             if conversation.status is ConversationStatus.BOT and not replies:
                 result.ask_bot = payload or as_customer_text(body)
             else:
@@ -274,7 +292,12 @@ class ChatService:
         return result
 
     def _answer_without_bot(
-        self, session: Session, conversation: Conversation, inbound: Message, result: _Inbound
+        self,
+        session: Session,
+        conversation: Conversation,
+        inbound: Message,
+        result: _Inbound,
+        auto_reply: str | None,
     ) -> list[BotReply]:
         """Replies that need no bot: the anger handoff, the waiting notice, other kinds of message."""
         if conversation.status is ConversationStatus.BOT and self._is_angry(session, conversation.id):
@@ -289,7 +312,9 @@ class ChatService:
         if conversation.status is ConversationStatus.WAITING_FOR_STAFF:
             return [BotReply(STAFF_ACK_TEXT, [])]
         if conversation.status is ConversationStatus.BOT and inbound.kind is not MessageKind.TEXT:
-            return [BotReply(KIND_REPLIES.get(inbound.kind, KIND_REPLIES[MessageKind.IMAGE]), [])]
+            return [
+                BotReply(auto_reply or KIND_REPLIES.get(inbound.kind, KIND_REPLIES[MessageKind.IMAGE]), [])
+            ]
         return []
 
     def _ask_bot(self, channel: Channel, external_id: str, inbound: _Inbound) -> None:
@@ -351,7 +376,7 @@ class ChatService:
                 agent_name=transcript.agent_name(session, conversation),
             )
 
-    def _sentiment(self, text: str) -> tuple[Any, float | None]:
+    def _sentiment(self, text: str) -> tuple[SentimentLabel | None, float | None]:
         try:
             return self._analyzer().sentiment(text)
         except InvalidInputError:
@@ -361,8 +386,7 @@ class ChatService:
         recent = conversations.recent_messages(session, conversation_id=conversation_id, limit=20)
         inbound = [m for m in recent if m.direction is MessageDirection.INBOUND][-self._anger.turns :]
         return len(inbound) == self._anger.turns and all(
-            m.sentiment_label is not None
-            and m.sentiment_label.value == "negative"
+            m.sentiment_label is SentimentLabel.NEGATIVE
             and m.sentiment_score is not None
             and m.sentiment_score < self._anger.below
             for m in inbound
