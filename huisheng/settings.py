@@ -90,6 +90,9 @@ class RasaSettings(BaseModel):
     token: SecretStr | None = None
     # The action server runs actions only for a caller presenting this (bot/endpoints.yml sends it).
     action_token: SecretStr | None = None
+    # Where Rasa keeps conversations: empty is SQLite in data_dir/rasa/; production gives a SQLAlchemy URL
+    # (postgresql://…), which also reaches Rasa as HUISHENG_RASA_TRACKER_STORE_URL.
+    tracker_store_url: str = ""
 
 
 class RedisSettings(BaseModel):

@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false
 
 mkdir -p data/logs
+# The secrets the three processes share: made once into data/secrets.env (0600) outside production;
+# production sets HUISHENG_APP_SECRET_KEY, HUISHENG_RASA_TOKEN and HUISHENG_RASA_ACTION_TOKEN itself.
+eval "$(.venv/bin/huisheng dev-secrets)"
+endpoints="$(.venv/bin/huisheng bot-endpoints)"
+action_port="$(.venv/bin/python -c 'from huisheng.settings import load_settings; print(load_settings().rasa.action_port)')"
+
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -14,13 +20,15 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [[ -x .venv-rasa/bin/rasa && -f bot/models/huisheng.tar.gz ]]; then
-    .venv/bin/python -m rasa_sdk --actions bot.actions --port 5055 >data/logs/actions.log 2>&1 &
+    # Loopback only, and it runs actions only for a caller with HUISHENG_RASA_ACTION_TOKEN (Rasa).
+    .venv/bin/python -m bot.action_server --port "$action_port" >data/logs/actions.log 2>&1 &
     pids+=($!)
-    (cd bot && exec ../.venv-rasa/bin/rasa run --enable-api -m models/huisheng.tar.gz \
-        --endpoints endpoints.yml --credentials credentials.yml \
+    # --auth-token guards Rasa's HTTP API (trackers); the relay channel checks the same token.
+    (cd bot && exec ../.venv-rasa/bin/rasa run --enable-api --auth-token "$HUISHENG_RASA_TOKEN" \
+        -m models/huisheng.tar.gz --endpoints "$endpoints" --credentials credentials.yml \
         --interface 127.0.0.1 --port 5005) >data/logs/rasa.log 2>&1 &
     pids+=($!)
-    echo "bot: action server on :5055, Rasa on :5005 (ready in about a minute; logs in data/logs/)"
+    echo "bot: action server on 127.0.0.1:$action_port, Rasa on 127.0.0.1:5005 (ready in about a minute; logs in data/logs/)"
 else
     echo "bot: not installed (run 'make run'); the API answers chat with an apology until it is" >&2
 fi

@@ -7,6 +7,7 @@ them these tests skip locally; in CI (CI=true) a missing Rasa is a failure, neve
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -21,9 +22,11 @@ import pytest
 
 from crm_store import migrate
 from crm_store.session import create_db_engine, create_session_factory, transaction
+from huisheng.bot_deployment import write_endpoints
 from huisheng.demo import seed_demo_data
+from huisheng.settings import load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "bot" / "models" / "huisheng.tar.gz"
 STARTUP_SECONDS = 240
@@ -37,6 +40,21 @@ class BotStack:
     action_url: str
     database_url: str
     endpoints: Path
+    # What only Huisheng holds: Rasa's API and relay channel token, and the action server's token.
+    rasa_token: str
+    action_token: str
+    tracker_db: Path
+    rasa_port: int
+    workdir: Path
+
+    def env(self) -> dict[str, str]:
+        """The environment a Huisheng process needs to talk to this stack."""
+        return {
+            "HUISHENG_DATABASE_URL": self.database_url,
+            "HUISHENG_RASA_URL": self.rasa_url,
+            "HUISHENG_RASA_TOKEN": self.rasa_token,
+            "HUISHENG_RASA_ACTION_TOKEN": self.action_token,
+        }
 
 
 def free_port() -> int:
@@ -87,27 +105,67 @@ def running_bot_stack(workdir: Path) -> Iterator[BotStack]:
         seed_demo_data(session, customers=20, seed=3)
     engine.dispose()
 
-    env = {**RASA_ENV, "HUISHENG_DATABASE_URL": database_url}
+    rasa_token, action_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    env = {
+        **RASA_ENV,
+        "HUISHENG_DATABASE_URL": database_url,
+        "HUISHENG_RASA_TOKEN": rasa_token,
+        "HUISHENG_RASA_ACTION_TOKEN": action_token,
+    }
     action_port, rasa_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8"
+    tracker_db = workdir / "tracker.db"
+    endpoints = write_endpoints(
+        load_settings(rasa={"action_port": action_port}), workdir / "endpoints.yml", tracker_db=tracker_db
     )
 
     action_log = workdir / "actions.log"
     actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
+        [sys.executable, "-m", "bot.action_server", "--port", str(action_port)],
         cwd=ROOT,
         env=env,
         stdout=action_log.open("wb"),
         stderr=subprocess.STDOUT,
     )
     rasa_log = workdir / "rasa.log"
-    rasa = subprocess.Popen(
+    rasa = start_rasa(rasa_port, endpoints, env, rasa_log)
+    stack = BotStack(
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        action_url=f"http://127.0.0.1:{action_port}/webhook",
+        database_url=database_url,
+        endpoints=endpoints,
+        rasa_token=rasa_token,
+        action_token=action_token,
+        tracker_db=tracker_db,
+        rasa_port=rasa_port,
+        workdir=workdir,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, action_log)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/version", rasa, rasa_log)
+        holder = _RasaHolder(rasa)
+        _HOLDERS[stack.rasa_url] = holder
+        yield stack
+    finally:
+        stop(_HOLDERS.pop(stack.rasa_url, _RasaHolder(rasa)).process)
+        stop(actions)
+
+
+@dataclass
+class _RasaHolder:
+    process: subprocess.Popen[bytes]
+
+
+_HOLDERS: dict[str, _RasaHolder] = {}
+
+
+def start_rasa(port: int, endpoints: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
         [
             str(RASA),
             "run",
             "--enable-api",
+            "--auth-token",
+            env["HUISHENG_RASA_TOKEN"],
             "-m",
             str(MODEL),
             "--endpoints",
@@ -115,24 +173,22 @@ def running_bot_stack(workdir: Path) -> Iterator[BotStack]:
             "--credentials",
             "credentials.yml",
             "--port",
-            str(rasa_port),
+            str(port),
             "--interface",
             "127.0.0.1",
         ],
         cwd=ROOT / "bot",
         env=env,
-        stdout=rasa_log.open("wb"),
+        stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
-    try:
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, action_log)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/status", rasa, rasa_log)
-        yield BotStack(
-            rasa_url=f"http://127.0.0.1:{rasa_port}",
-            action_url=f"http://127.0.0.1:{action_port}/webhook",
-            database_url=database_url,
-            endpoints=endpoints,
-        )
-    finally:
-        stop(rasa)
-        stop(actions)
+
+
+def restart_rasa(stack: BotStack) -> None:
+    """Stops the stack's Rasa server and starts a fresh process on the same port and tracker store."""
+    holder = _HOLDERS[stack.rasa_url]
+    stop(holder.process)
+    env = {**RASA_ENV, **stack.env()}
+    log = stack.workdir / "rasa.log"
+    holder.process = start_rasa(stack.rasa_port, stack.endpoints, env, log)
+    wait_until_up(f"{stack.rasa_url}/version", holder.process, log)

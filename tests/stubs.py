@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from huisheng.clients.rasa import WEBHOOK_PATH
 from huisheng.services.analysis import TextAnalyzer
 from nlp.aspects import AspectAnalyzer
 from nlp.keywords import KeywordExtractor
@@ -79,7 +80,7 @@ class FakeRasa:
     def _handle(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
-        if request.url.path == "/webhooks/rest/webhook":
+        if request.url.path == WEBHOOK_PATH:
             payload = json.loads(request.content)
             self.received.append(payload)
             if self.delay:

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import SessionDep, require_role
-from api.schemas.customers import Customer360, CustomerSummary
+from api.deps import CurrentStaff, SessionDep, actor_of, require_role
+from api.schemas.customers import Customer360, CustomerSummary, MergeIn
 from crm_store.enums import Channel, StaffRole
 from huisheng.errors import NotFoundError
-from huisheng.services import customer_view, customers
+from huisheng.services import customer_view, customers, identity_links
 
 router = APIRouter(
     prefix="/customers", tags=["customers"], dependencies=[Depends(require_role(StaffRole.AGENT))]
@@ -38,3 +38,19 @@ def by_identity(
 @router.get("/{customer_id}", summary="The customer 360 view")
 def get_one(session: SessionDep, customer_id: int) -> Customer360:
     return Customer360.model_validate(customer_view.customer_360(session, customer_id=customer_id))
+
+
+@router.post(
+    "/{customer_id}/merge",
+    summary="Merge another customer record into this one (a staff-confirmed link)",
+    dependencies=[Depends(require_role(StaffRole.SUPERVISOR))],
+)
+def merge(customer_id: int, body: MergeIn, session: SessionDep, user: CurrentStaff) -> Customer360:
+    merged = identity_links.merge_customers(
+        session,
+        source_id=body.source_customer_id,
+        target_id=customer_id,
+        actor=actor_of(user),
+        reason=body.reason,
+    )
+    return Customer360.model_validate(customer_view.customer_360(session, customer_id=merged.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from crm_store.enums import (
     Channel,
@@ -79,3 +79,10 @@ class Customer360(CustomerSummary):
     review_count: int
     negative_review_count: int
     average_csat: float | None
+
+
+class MergeIn(BaseModel):
+    source_customer_id: int = Field(
+        ge=1, description="The record that is merged away; everything it has moves."
+    )
+    reason: str = Field(min_length=1, max_length=200, description="Why staff are sure both are one person.")

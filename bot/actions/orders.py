@@ -143,9 +143,11 @@ class ActionOrderStatus(Action):
                 order = orders.get_order_for_customer(session, customer_id=ref.customer_id, order_no=order_no)
                 reply = order_status_response(order)
         except NotFoundError:
-            # Someone else's order reads exactly like a mistyped one: nothing about it is revealed.
+            # Someone else's order reads exactly like a mistyped one: nothing about it is revealed. The
+            # customer may have ordered under another account: the phone on the order can prove it
+            # (bot/actions/account_link.py).
             dispatcher.utter_message(response="utter_order_not_found", order_no=order_no)
-            return [SlotSet("order_no", None)]
+            return [SlotSet("order_no", None), SlotSet("link_order_no", order_no)]
         except (HuishengError, SQLAlchemyError):
             report_unavailable(dispatcher, self.name())
             return []

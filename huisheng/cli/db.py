@@ -16,6 +16,22 @@ def register(app: typer.Typer) -> None:
     app.command("create-staff")(create_staff)
 
 
+def ensure_schema(runtime: Runtime, *, migrate_first: bool = False) -> None:
+    """Commands that need the tables call this first: an empty database is migrated or named in one line."""
+    if migrations.is_up_to_date(runtime.engine):
+        return
+    if migrate_first:
+        migrations.upgrade(runtime.settings.database_url)
+        typer.echo(f"database migrated to {migrations.current_revision(runtime.engine)} first")
+        return
+    typer.echo(
+        f"the database is at {migrations.current_revision(runtime.engine) or 'no schema yet'}, "
+        f"newest is {migrations.head_revision()}: run `huisheng migrate` first",
+        err=True,
+    )
+    raise typer.Exit(2)
+
+
 def migrate() -> None:
     """Bring the database schema up to date (safe to run again: it does nothing when current)."""
     runtime = Runtime()
@@ -57,6 +73,7 @@ def seed_demo(
 
     runtime = Runtime()
     try:
+        ensure_schema(runtime, migrate_first=True)
         with runtime.session() as session:
             summary = seed_demo_data(
                 session,
@@ -85,6 +102,7 @@ def create_staff(
 
     runtime = Runtime()
     try:
+        ensure_schema(runtime)
         with runtime.session() as session:
             user = staff.create_staff(
                 session, username=username, display_name=display_name, role=role, email=email

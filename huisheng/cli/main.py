@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from huisheng.cli import db, reviews, sentiment, serve
+from huisheng.cli import bot, db, reviews, sentiment, serve
 
 app = typer.Typer(
     name="huisheng",
@@ -30,3 +30,4 @@ db.register(app)
 serve.register(app)
 reviews.register(app)
 sentiment.register(app)
+bot.register(app)

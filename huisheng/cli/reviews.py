@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from huisheng.cli.db import ensure_schema
 from huisheng.errors import HuishengError
 
 
@@ -75,6 +76,7 @@ def import_reviews(
 
     runtime = Runtime()
     try:
+        ensure_schema(runtime)
         rows = list(review_analysis.read_review_rows(path))
         policy = FollowUpPolicy.from_settings(runtime.settings)
         with runtime.session() as session, tqdm(total=len(rows), unit="review", desc="import") as bar:
@@ -111,6 +113,7 @@ def analyze_reviews(batch_size: int = typer.Option(256, min=1, max=4096, help="R
 
     runtime = Runtime()
     try:
+        ensure_schema(runtime)
         with runtime.session() as session:
             pending = session.scalar(select(func.count()).where(Review.analyzed_at.is_(None))) or 0
             if pending == 0:

@@ -13,6 +13,8 @@ from huisheng.errors import UpstreamUnavailableError
 
 logger = logging.getLogger(__name__)
 
+WEBHOOK_PATH = "/webhooks/huisheng/webhook"
+
 
 @dataclass(frozen=True, slots=True)
 class BotReply:
@@ -37,15 +39,19 @@ class RasaClient:
         token: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ):
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport)
-        # Rasa's HTTP API (`--auth-token`) reads the token from the query string; the REST channel ignores it.
+        # The relay channel (bot/channels/relay.py) checks the bearer header; Rasa's HTTP API (`--auth-token`)
+        # reads the same token from the query string.
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport, headers=headers
+        )
         self._auth = {"token": token} if token else {}
 
     def send(self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[BotReply]:
         payload: dict[str, Any] = {"sender": sender_id, "message": text}
         if metadata:
             payload["metadata"] = metadata
-        data = self._request("POST", "/webhooks/rest/webhook", json=payload)
+        data = self._request("POST", WEBHOOK_PATH, json=payload)
         replies: list[BotReply] = []
         for item in data or []:
             if item.get("text"):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from crm_store.enums import Channel, EscalationCategory, OrderStatus
+from crm_store.enums import Channel, EscalationCategory, OrderStatus, StaffRole
 from huisheng.services import customers, escalations, tags
+from tests.api.conftest import token_for
 from tests.factories import make_customer, make_order
 
 
@@ -80,3 +82,43 @@ def test_search_finds_by_name(client: TestClient, session: Session, agent_header
     session.commit()
     response = client.get("/api/customers", params={"q": "小明"}, headers=agent_headers)
     assert [c["id"] for c in response.json()] == [customer.id]
+
+
+def test_a_supervisor_merges_two_records_and_keeps_both_histories(
+    client: TestClient, session: Session
+) -> None:
+    target = make_customer(session, channel=Channel.WEB, external_id="web-merge-a")
+    source = make_customer(session, channel=Channel.WECHAT, external_id="oMergeB")
+    make_order(session, customer=source, order_no="202412019999")
+    session.commit()
+    response = client.post(
+        f"/api/customers/{target.id}/merge",
+        headers=token_for(session, StaffRole.SUPERVISOR),
+        json={"source_customer_id": source.id, "reason": "客户来电确认两个账号都是本人"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert sorted(i["channel"] for i in body["identities"]) == ["web", "wechat"]
+    assert [o["order_no"] for o in body["recent_orders"]] == ["202412019999"]
+
+
+def test_an_agent_may_not_merge_customers(client: TestClient, session: Session) -> None:
+    target = make_customer(session, external_id="web-merge-c")
+    source = make_customer(session, external_id="web-merge-d")
+    session.commit()
+    response = client.post(
+        f"/api/customers/{target.id}/merge",
+        headers=token_for(session, StaffRole.AGENT),
+        json={"source_customer_id": source.id, "reason": "同一人"},
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("body", [{"source_customer_id": 0, "reason": "x"}, {"source_customer_id": 5}])
+def test_a_malformed_merge_is_a_422(client: TestClient, session: Session, body: dict[str, object]) -> None:
+    target = make_customer(session, external_id="web-merge-e")
+    session.commit()
+    response = client.post(
+        f"/api/customers/{target.id}/merge", headers=token_for(session, StaffRole.SUPERVISOR), json=body
+    )
+    assert response.status_code == 422

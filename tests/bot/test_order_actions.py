@@ -42,7 +42,8 @@ def test_another_customers_order_is_not_revealed(
 
     result = run_action(ActionOrderStatus(), tracker, domain)
 
-    assert result.events == [SlotSet("order_no", None)]
+    # Nothing is shown; the account-link form may ask for the phone on the order next.
+    assert result.events == [SlotSet("order_no", None), SlotSet("link_order_no", "202411050099")]
     assert result.responses == ["utter_order_not_found"]
     assert "tracking_no" not in result.messages[0]
     assert "carrier" not in result.messages[0]

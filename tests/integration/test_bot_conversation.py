@@ -27,7 +27,8 @@ VISITOR = "web-demo-visitor"  # seeded: owns order 202400000001 (shipped with é¡
 def runtime(bot_stack: BotStack) -> Iterator[Runtime]:
     # A generous timeout: the first complaint loads the sentiment model inside the action server.
     settings = load_settings(
-        database={"url": bot_stack.database_url}, rasa={"url": bot_stack.rasa_url, "timeout_seconds": 90}
+        database={"url": bot_stack.database_url},
+        rasa={"url": bot_stack.rasa_url, "timeout_seconds": 90, "token": bot_stack.rasa_token},
     )
     runtime = Runtime(settings)
     yield runtime
@@ -35,7 +36,7 @@ def runtime(bot_stack: BotStack) -> Iterator[Runtime]:
 
 
 def say(runtime: Runtime, text: str, visitor: str = VISITOR) -> list[str]:
-    return runtime.chat.handle(channel=Channel.WEB, external_id=visitor, text=text).replies
+    return runtime.chat.handle(channel=Channel.WEB, external_id=visitor, text=text).reply_texts
 
 
 def test_greeting_order_status_complaint_and_handoff_are_answered_and_stored(runtime: Runtime) -> None:

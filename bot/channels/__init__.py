@@ -1,0 +1,1 @@
+"""Rasa input channels, loaded by the Rasa server from bot/ (they run in .venv-rasa)."""
