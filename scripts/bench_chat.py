@@ -3,13 +3,15 @@
     .venv/bin/python scripts/bench_chat.py --target rasa --url http://127.0.0.1:5005 -n 50
     .venv/bin/python scripts/bench_chat.py --target api  --url http://127.0.0.1:8000 -n 50
 
-`rasa` posts to Rasa's REST webhook; `api` posts to Huisheng's widget endpoint, which also stores every turn and
-scores its sentiment. Only loopback URLs are accepted: this is a load generator.
+`rasa` posts to Rasa's relay channel (with HUISHENG_RASA_TOKEN, as the relay does); `api` is the widget's round
+trip: a signed visitor, then each message through Huisheng's endpoint, which also stores every turn and scores
+its sentiment. Only loopback URLs are accepted: this is a load generator.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import httpx
+
+from huisheng.clients.rasa import WEBHOOK_PATH
 
 # Order numbers of other customers are not revealed, so the script asks about one it does not own:
 # the bot must still look it up (and refuse), which is the realistic cost.
@@ -43,14 +47,18 @@ def run_conversation(client: httpx.Client, target: str, index: int) -> Result:
     visitor = f"bench-{index:05d}-{uuid.uuid4().hex[:8]}"
     latencies: list[float] = []
     failures = 0
-    for text in SCRIPT:
+    headers = {"Authorization": f"Bearer {os.environ.get('HUISHENG_RASA_TOKEN', '')}"}
+    if target == "api":
+        token = client.post("/api/chat/visitors", json={}).json()["visitor_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+    for number, text in enumerate(SCRIPT):
         if target == "rasa":
-            request = ("/webhooks/rest/webhook", {"sender": f"web:{visitor}", "message": text})
+            request = (WEBHOOK_PATH, {"sender": f"web:{visitor}", "message": text})
         else:
-            request = ("/api/chat/messages", {"visitor_id": visitor, "text": text})
+            request = ("/api/chat/messages", {"text": text, "client_id": f"{visitor}-{number}"})
         started = time.perf_counter()
         try:
-            response = client.post(request[0], json=request[1])
+            response = client.post(request[0], json=request[1], headers=headers)
             response.raise_for_status()
         except httpx.HTTPError:
             failures += 1

@@ -26,11 +26,13 @@ from huisheng.channels.delivery import Delivery
 from huisheng.clients.rasa import BotReply, RasaClient
 from huisheng.errors import InvalidInputError, UpstreamUnavailableError
 from huisheng.live.locks import LocalTurnLocks, TurnLocks
-from huisheng.services import conversations, customers, escalations, receipts, transcript
+from huisheng.services import chat_choices, conversations, csat, customers, escalations, receipts, transcript
 from huisheng.services.analysis import TextAnalyzer
+from huisheng.services.chat_choices import Choice
 from huisheng.services.chat_texts import (
     HANDED_OVER_TEXT,
     KIND_REPLIES,
+    RATED_TEXT,
     STAFF_ACK_TEXT,
     UNAVAILABLE_TEXT,
 )
@@ -68,14 +70,6 @@ class AngerRule:
 
     below: float = 0.15
     turns: int = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A tapped quick reply: which bot message, which of its buttons."""
-
-    message_id: int
-    index: int
 
 
 @dataclass(slots=True)
@@ -252,12 +246,26 @@ class ChatService:
             conversation = conversations.current_conversation(
                 session, customer_id=customer.id, channel=channel
             )
-            payload = None
+            payload, rated = None, None
             if kind is MessageKind.TEXT:
-                if choice is None and incoming.numbered_choices:
-                    choice = _numbered_choice(session, conversation.id, body)
-                if choice is not None:
-                    payload, body = _button(session, conversation.id, choice, typed=body)
+                rated = chat_choices.late_rating(
+                    session,
+                    customer_id=customer.id,
+                    channel=channel,
+                    current_id=conversation.id,
+                    body=body,
+                    choice=choice,
+                    numbered_choices=incoming.numbered_choices,
+                )
+                if rated is not None:
+                    csat.record_csat(session, conversation_id=rated.conversation_id, score=rated.score)
+                    body = rated.title
+                else:
+                    if choice is None and incoming.numbered_choices:
+                        choice = chat_choices.numbered(session, conversation.id, body)
+                    if choice is not None:
+                        picked = chat_choices.button(session, conversation.id, choice, typed=body)
+                        payload, body = picked.payload, picked.title
             inbound = conversations.record_message(
                 session,
                 conversation_id=conversation.id,
@@ -276,7 +284,11 @@ class ChatService:
                 inbound.id,
                 receipt.id if receipt is not None else None,
             )
-            replies = self._answer_without_bot(session, conversation, inbound, result, incoming.auto_reply)
+            replies = (
+                [BotReply(RATED_TEXT, [])]
+                if rated is not None
+                else self._answer_without_bot(session, conversation, inbound, result, incoming.auto_reply)
+            )
             if conversation.status is ConversationStatus.BOT and not replies:
                 result.ask_bot = payload or as_customer_text(body)
             else:
@@ -424,35 +436,3 @@ class ChatService:
 
     def close(self) -> None:
         self._rasa.close()
-
-
-def _button(session: Session, conversation_id: int, choice: Choice, *, typed: str) -> tuple[str, str]:
-    """The payload and title of a tapped button, checked against what the bot really offered."""
-    message = session.get(Message, choice.message_id)
-    if (
-        message is None
-        or message.conversation_id != conversation_id
-        or message.direction is not MessageDirection.OUTBOUND
-        or not message.buttons
-    ):
-        raise InvalidInputError("choice.message_id is not a message with buttons in this conversation")
-    if not 0 <= choice.index < len(message.buttons):
-        raise InvalidInputError(f"choice.index must be from 0 to {len(message.buttons) - 1}")
-    button = message.buttons[choice.index]
-    return str(button.get("payload") or typed), str(button.get("title") or typed)
-
-
-def _numbered_choice(session: Session, conversation_id: int, body: str) -> Choice | None:
-    """'2' after a bot message with buttons picks its second button, but only right after that message."""
-    if not body.isdigit() or len(body) > 2:
-        return None
-    recent = conversations.recent_messages(session, conversation_id=conversation_id, limit=10)
-    outbound = [m for m in recent if m.direction is MessageDirection.OUTBOUND]
-    if not outbound or not outbound[-1].buttons:
-        return None
-    if transcript.presentation_of(outbound[-1].buttons) == "rating":
-        return None  # a score is typed as its number (3 means 3 分), which the survey reads itself
-    index = int(body) - 1
-    if not 0 <= index < len(outbound[-1].buttons):
-        return None
-    return Choice(outbound[-1].id, index)

@@ -10,6 +10,8 @@ STAFF_ACK_TEXT = "已收到，客服马上回复您。"
 STAFF_JOINED_TEXT = "客服 {name} 已接入，为您服务。"
 BOT_BACK_TEXT = "已为您转回智能客服，有其他问题随时问我。"
 RESOLVED_TEXT = "本次服务已结束，感谢您的耐心。如还有问题，直接发消息即可。"
+RATING_REQUEST_TEXT = "请为本次人工服务打个分吧：1到5分，5分最满意。"
+RATED_TEXT = "感谢您的评价，我们会继续努力！还有其他问题随时发消息给我。"
 
 KIND_REPLIES: dict[MessageKind, str] = {
     MessageKind.IMAGE: "已收到您的图片。智能客服暂时看不懂图片，请用文字描述一下问题；需要人工请回复“转人工”。",

@@ -29,7 +29,8 @@ from huisheng.errors import InvalidInputError, PermissionDeniedError, UpstreamUn
 from huisheng.services import audit, conversations, escalations, transcript
 from huisheng.services.audit import Actor
 from huisheng.services.chat import sender_id
-from huisheng.services.chat_texts import BOT_BACK_TEXT, RESOLVED_TEXT, STAFF_JOINED_TEXT
+from huisheng.services.chat_choices import RATING_BUTTONS
+from huisheng.services.chat_texts import BOT_BACK_TEXT, RATING_REQUEST_TEXT, RESOLVED_TEXT, STAFF_JOINED_TEXT
 from huisheng.services.transcript import MessageView
 from huisheng.services.validation import clean_text
 
@@ -192,9 +193,20 @@ class StaffDesk:
                 sender=MessageSender.SYSTEM,
                 text=RESOLVED_TEXT,
             )
+            # Asked last, so the customer's stars (answered from their next conversation) find it.
+            rating = conversations.record_message(
+                session,
+                conversation_id=conversation.id,
+                direction=MessageDirection.OUTBOUND,
+                sender=MessageSender.SYSTEM,
+                text=RATING_REQUEST_TEXT,
+                buttons=RATING_BUTTONS,
+            )
             conversations.close_conversation(session, conversation_id=conversation.id)
             _audit(session, staff, "conversation.resolved", conversation.id)
-            result = DeskResult(conversation.id, conversation.status, [transcript.view_of(notice)])
+            result = DeskResult(
+                conversation.id, conversation.status, [transcript.view_of(notice), transcript.view_of(rating)]
+            )
             outbox = self._outbox(session, conversation)
         # The customer's next message opens a new conversation, and the bot must be there to answer it.
         self._tell_rasa(outbox, self._rasa.resume)

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from crm_store.enums import StaffRole
+from crm_store.models import Conversation
 from huisheng.clients.rasa import RasaClient
 from huisheng.runtime import Runtime
 from huisheng.services import conversations
@@ -225,6 +226,15 @@ def test_staff_reply_release_and_resolve_close_the_loop(
     resolved = client.post(f"/api/conversations/{cid}/resolve", headers=agent, json={"resolution": "已补发"})
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["status"] == "closed"
+    question = resolved.json()["messages"][-1]
+    assert question["presentation"] == "rating" and len(question["buttons"]) == 5
+
+    # The stars are answered from the customer's next conversation and rate the resolved one.
+    asked = len(rasa.received)
+    rated = _send(client, visitor, "4分", "c-5", choice={"message_id": question["id"], "index": 1})
+    assert rated["conversation_id"] != cid and "感谢您的评价" in rated["replies"][0]["text"]
+    assert len(rasa.received) == asked
+    assert session.get(Conversation, cid).csat_score == 4  # type: ignore[union-attr]
 
 
 def test_a_double_submitted_staff_reply_posts_once(

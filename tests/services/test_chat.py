@@ -19,13 +19,15 @@ from crm_store.enums import (
     MessageKind,
     MessageSender,
 )
-from crm_store.models import Escalation, Message
+from crm_store.models import Conversation, Escalation, Message
 from huisheng.clients.rasa import RasaClient
 from huisheng.errors import InvalidInputError
 from huisheng.runtime import Runtime
 from huisheng.services import conversations
 from huisheng.services.audit import SYSTEM
-from huisheng.services.chat import AngerRule, ChatService, Choice, parse_sender_id
+from huisheng.services.chat import AngerRule, ChatService, parse_sender_id
+from huisheng.services.chat_choices import Choice
+from huisheng.services.staff_desk import StaffDesk
 from huisheng.services.chat_texts import STAFF_ACK_TEXT
 from huisheng.settings import load_settings
 from tests.factories import make_staff
@@ -320,3 +322,23 @@ def test_sender_ids_name_the_channel_and_the_identity(value: str, expected: tupl
 def test_malformed_sender_ids_are_refused(value: str) -> None:
     with pytest.raises(InvalidInputError):
         parse_sender_id(value)
+
+
+def test_on_wechat_a_score_typed_after_staff_resolve_rates_the_resolved_conversation(
+    runtime: Runtime, chat: ChatService, rasa: FakeRasa, session: Session
+) -> None:
+    first = chat.handle(channel=Channel.WECHAT, external_id="oRated", text="你好", numbered_choices=True)
+    conversations.hand_over(session, conversation_id=first.conversation_id, reason="asked")
+    agent = make_staff(session)
+    session.commit()
+    desk = StaffDesk(session_scope=runtime.session, delivery=runtime.delivery, rasa=chat._rasa)
+    desk.resolve(conversation_id=first.conversation_id, staff_id=agent.id, resolution="已退款")
+
+    turn = chat.handle(channel=Channel.WECHAT, external_id="oRated", text="5", numbered_choices=True)
+
+    assert "感谢您的评价" in turn.reply_texts[0] and len(rasa.received) == 1
+    resolved = session.get(Conversation, first.conversation_id)
+    assert resolved is not None and resolved.csat_score == 5
+    # A number later in the new conversation is just text for the bot again.
+    chat.handle(channel=Channel.WECHAT, external_id="oRated", text="3", numbered_choices=True)
+    assert rasa.received[-1]["message"] == "3" and resolved.csat_score == 5
