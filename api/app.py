@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api.cors import WidgetCORSMiddleware
 from api.errors import install_error_handlers
 from api.pages import STATIC_DIR, shop
-from api.routes import chat, conversations, customers, health, wechat
+from api.routes import bot, chat, conversations, customers, health, wechat
 from huisheng import __version__
 from huisheng.runtime import Runtime
 from huisheng.settings import Settings, load_settings
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(customers.router, prefix="/api")
     app.include_router(chat.router, prefix="/api")
     app.include_router(conversations.router, prefix="/api")
+    app.include_router(bot.router, prefix="/api")
     app.include_router(wechat.router)
     app.include_router(shop.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

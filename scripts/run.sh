@@ -10,7 +10,10 @@ mkdir -p data/logs
 # production sets HUISHENG_APP_SECRET_KEY, HUISHENG_RASA_TOKEN and HUISHENG_RASA_ACTION_TOKEN itself.
 eval "$(.venv/bin/huisheng dev-secrets)"
 endpoints="$(.venv/bin/huisheng bot-endpoints)"
-action_port="$(.venv/bin/python -c 'from huisheng.settings import load_settings; print(load_settings().rasa.action_port)')"
+read -r action_port api_port < <(.venv/bin/python -c \
+    'from huisheng.settings import load_settings; s = load_settings(); print(s.rasa.action_port, s.app.port)')
+# Where Rasa pushes bot messages produced outside a customer's request (bot/channels/relay.py).
+export HUISHENG_BOT_PUSH_URL="http://127.0.0.1:${api_port}/api/bot/messages"
 
 pids=()
 cleanup() {

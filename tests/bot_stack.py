@@ -46,6 +46,8 @@ class BotStack:
     tracker_db: Path
     rasa_port: int
     workdir: Path
+    # Rasa pushes later bot messages to a Huisheng API on this port (the one test that needs it starts it).
+    api_port: int
 
     def env(self) -> dict[str, str]:
         """The environment a Huisheng process needs to talk to this stack."""
@@ -54,6 +56,7 @@ class BotStack:
             "HUISHENG_RASA_URL": self.rasa_url,
             "HUISHENG_RASA_TOKEN": self.rasa_token,
             "HUISHENG_RASA_ACTION_TOKEN": self.action_token,
+            "HUISHENG_BOT_PUSH_URL": f"http://127.0.0.1:{self.api_port}/api/bot/messages",
         }
 
 
@@ -106,13 +109,14 @@ def running_bot_stack(workdir: Path) -> Iterator[BotStack]:
     engine.dispose()
 
     rasa_token, action_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    action_port, rasa_port, api_port = free_port(), free_port(), free_port()
     env = {
         **RASA_ENV,
         "HUISHENG_DATABASE_URL": database_url,
         "HUISHENG_RASA_TOKEN": rasa_token,
         "HUISHENG_RASA_ACTION_TOKEN": action_token,
+        "HUISHENG_BOT_PUSH_URL": f"http://127.0.0.1:{api_port}/api/bot/messages",
     }
-    action_port, rasa_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
     endpoints = write_endpoints(
         load_settings(rasa={"action_port": action_port}), workdir / "endpoints.yml", tracker_db=tracker_db
@@ -138,6 +142,7 @@ def running_bot_stack(workdir: Path) -> Iterator[BotStack]:
         tracker_db=tracker_db,
         rasa_port=rasa_port,
         workdir=workdir,
+        api_port=api_port,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, action_log)

@@ -28,7 +28,7 @@ from huisheng.errors import NotAuthenticatedError
 from huisheng.live.bus import identity_topic
 from huisheng.runtime import Runtime
 from huisheng.services import customers, transcript
-from huisheng.services.chat import Choice
+from huisheng.services.chat_choices import Choice
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 

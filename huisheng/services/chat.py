@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -387,6 +388,39 @@ class ChatService:
                 duplicate=True,
                 agent_name=transcript.agent_name(session, conversation),
             )
+
+    def push_bot_message(
+        self, *, sender: str, text: str, buttons: list[dict[str, Any]]
+    ) -> MessageView | None:
+        """A bot message nobody asked for just now (Rasa's trigger_intent, a reminder): stored and delivered.
+
+        Dropped while a person owns the conversation, as the bot must be silent then.
+        """
+        channel, external_id = parse_sender_id(sender)
+        body = clean_text(text, field="text", max_length=conversations.MAX_MESSAGE_LENGTH)
+        with self._session_scope() as session:
+            customer = customers.find_by_identity(session, channel=channel, external_id=external_id)
+            if customer is None:
+                raise InvalidInputError(f"no customer has the identity {sender}")
+            conversation = conversations.current_conversation(
+                session, customer_id=customer.id, channel=channel
+            )
+            if conversation.status is not ConversationStatus.BOT:
+                logger.info("dropped a pushed bot message: staff own conversation %d", conversation.id)
+                return None
+            message = conversations.record_message(
+                session,
+                conversation_id=conversation.id,
+                direction=MessageDirection.OUTBOUND,
+                sender=MessageSender.BOT,
+                text=body,
+                buttons=[{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons]
+                or None,
+            )
+            view = transcript.view_of(message)
+        if self._delivery is not None:
+            self._delivery.push(channel=channel, external_ids=[external_id], views=[view])
+        return view
 
     def _sentiment(self, text: str) -> tuple[SentimentLabel | None, float | None]:
         try:

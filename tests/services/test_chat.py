@@ -27,8 +27,8 @@ from huisheng.services import conversations
 from huisheng.services.audit import SYSTEM
 from huisheng.services.chat import AngerRule, ChatService, parse_sender_id
 from huisheng.services.chat_choices import Choice
-from huisheng.services.staff_desk import StaffDesk
 from huisheng.services.chat_texts import STAFF_ACK_TEXT
+from huisheng.services.staff_desk import StaffDesk
 from huisheng.settings import load_settings
 from tests.factories import make_staff
 from tests.stubs import Answer, FakeRasa, stub_analyzer
