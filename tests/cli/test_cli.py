@@ -51,3 +51,17 @@ def test_create_staff_refuses_a_bad_username(sqlite_env: Path) -> None:
     result = runner.invoke(app, ["create-staff", "Bad Name!", "--name", "坏名字"])
     assert result.exit_code == 2
     assert "not a valid username" in result.output
+
+
+def test_seed_demo_on_a_fresh_database_migrates_first(sqlite_env: Path) -> None:
+    result = runner.invoke(app, ["seed-demo", "--customers", "10"])
+    assert result.exit_code == 0, result.output
+    assert "database migrated to" in result.output
+    assert runner.invoke(app, ["check-db"]).exit_code == 0
+
+
+def test_commands_that_need_the_schema_say_in_one_line_what_to_run(sqlite_env: Path) -> None:
+    result = runner.invoke(app, ["create-staff", "li.hua", "--name", "李华"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].endswith("run `huisheng migrate` first")
+    assert "Traceback" not in result.output
