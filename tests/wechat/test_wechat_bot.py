@@ -30,7 +30,7 @@ def runtime(bot_stack: BotStack, fake_wechat: FakeWeChat, tmp_path: Path) -> Ite
     settings = load_settings(
         app={"environment": "test", "data_dir": tmp_path},
         database={"url": bot_stack.database_url},
-        rasa={"url": bot_stack.rasa_url, "timeout_seconds": 90},
+        rasa={"url": bot_stack.rasa_url, "timeout_seconds": 90, "token": bot_stack.rasa_token},
         wechat=wechat_settings(fake_wechat, passive_reply_seconds=4.0),
     )
     runtime = Runtime(settings)
