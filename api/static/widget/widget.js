@@ -42,6 +42,7 @@
   };
   const host = document.createElement("div");
   host.setAttribute("data-huisheng", "");
+  host.dataset.state = "connecting"; // then "online" / "reconnecting": for the shop's own scripts and tests
   const shadow = host.attachShadow({ mode: "open" });
   // Only our own constant markup goes through innerHTML; everything from the server is set as text.
   shadow.innerHTML = `
@@ -67,8 +68,8 @@
           <div class="typing" role="img" aria-label="客服正在输入" hidden><span></span><span></span><span></span></div>
         </div>
         <form class="composer">
-          <label class="sr" for="hs-input">输入消息</label>
-          <textarea class="input" id="hs-input" rows="1" maxlength="4000" placeholder="请输入您的问题，Enter 发送，Shift+Enter 换行"></textarea>
+          <label class="sr" for="hs-input">输入消息</label><span class="sr" id="hs-keys">Enter 发送，Shift+Enter 换行</span>
+          <textarea class="input" id="hs-input" rows="1" maxlength="4000" placeholder="请输入您的问题…" aria-describedby="hs-keys"></textarea>
           <button class="send" type="submit" aria-label="发送" disabled>${ICONS.send}</button>
         </form>
         <p class="brand">回声智能客服</p>
@@ -163,7 +164,12 @@
       const star = el("button", "star", "★");
       star.type = "button";
       star.setAttribute("aria-label", `${choice.score} 分${choice.hint ? `，${choice.hint}` : ""}`);
-      const preview = () => { if (!star.disabled) { light(choice.score); hint.textContent = choice.hint; } };
+      const preview = () => {
+        if (!star.disabled) {
+          light(choice.score);
+          hint.textContent = `${choice.score} 分${choice.hint ? ` · ${choice.hint}` : ""}`;
+        }
+      };
       star.addEventListener("mouseenter", preview);
       star.addEventListener("focus", preview);
       star.addEventListener("mouseleave", rest);
@@ -255,7 +261,7 @@
     }
     typing.hidden = !state.pumping;
     if (state.open) markSeen();
-    const unread = ordered.filter((m) => m.sender !== "customer" && m.id > state.seen).length;
+    const unread = ordered.filter((m) => (m.sender === "bot" || m.sender === "staff") && m.id > state.seen).length;
     badge.hidden = state.open || unread === 0;
     badge.textContent = unread > 9 ? "9+" : String(unread);
     launcher.title = unread && !state.open ? `${unread} 条未读消息` : "";
@@ -449,6 +455,7 @@
         else if (!response.ok || !response.body) throw new HttpError(response.status);
         else {
           hideNotice();
+          host.dataset.state = "online";
           delay = 1000;
           // After a gap the status may have moved on; the stream itself replays missed messages.
           if (connected++) loadHistory().catch(() => {});
@@ -456,6 +463,7 @@
         }
       } catch { /* dropped: reconnect below */ } finally {
         clearTimeout(watchdog);
+        host.dataset.state = "reconnecting";
       }
       showNotice(navigator.onLine ? "连接中断，正在重新连接…" : "网络已断开，恢复后将自动重连", navigator.onLine ? 3000 : 0);
       await sleep(delay * (0.75 + Math.random() / 2));
