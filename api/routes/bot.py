@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.deps import RuntimeDep
 from api.schemas.chat import MessageOut
 from huisheng.errors import NotAuthenticatedError
+from huisheng.services import bot_push
 
 router = APIRouter(prefix="/bot", tags=["bot"], include_in_schema=True)
 _bearer = HTTPBearer(auto_error=False, description="HUISHENG_RASA_TOKEN, which only the Rasa server holds.")
@@ -45,5 +46,11 @@ class PushedMessage(BaseModel):
 def push_message(body: PushedMessage, runtime: RuntimeDep) -> MessageOut | None:
     if not body.text:
         return None  # images and custom payloads: nothing a channel of ours can show
-    view = runtime.chat.push_bot_message(sender=body.recipient_id, text=body.text, buttons=body.buttons or [])
+    view = bot_push.push_bot_message(
+        runtime.session,
+        runtime.delivery,
+        sender=body.recipient_id,
+        text=body.text,
+        buttons=body.buttons or [],
+    )
     return MessageOut.of(view) if view else None

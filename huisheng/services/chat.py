@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -37,32 +36,15 @@ from huisheng.services.chat_texts import (
     STAFF_ACK_TEXT,
     UNAVAILABLE_TEXT,
 )
-from huisheng.services.transcript import MessageView
+from huisheng.services.chat_turn import ChatTurn, as_customer_text, parse_sender_id, sender_id
 from huisheng.services.validation import clean_text
 from huisheng.settings import Settings
+
+__all__ = ["AngerRule", "ChatService", "ChatTurn", "SessionScope", "parse_sender_id", "sender_id"]
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_ID_MAX = 64
-
-
-def sender_id(channel: Channel, external_id: str) -> str:
-    return f"{channel.value}:{external_id}"
-
-
-def parse_sender_id(value: str) -> tuple[Channel, str]:
-    channel_name, sep, external_id = value.partition(":")
-    if not sep or not external_id:
-        raise InvalidInputError(f"sender id '{value}' is not of the form '<channel>:<id>'")
-    try:
-        return Channel(channel_name), external_id
-    except ValueError:
-        raise InvalidInputError(f"sender id '{value}' names an unknown channel") from None
-
-
-def as_customer_text(text: str) -> str:
-    """What Rasa is sent for typed text: a leading '/' would make Rasa run it as an intent command."""
-    return "／" + text[1:] if text.startswith("/") else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +53,6 @@ class AngerRule:
 
     below: float = 0.15
     turns: int = 2
-
-
-@dataclass(slots=True)
-class ChatTurn:
-    """What the channel shows the customer after one message."""
-
-    conversation_id: int
-    customer_id: int
-    status: ConversationStatus
-    message: MessageView | None = None
-    replies: list[MessageView] = field(default_factory=list)
-    duplicate: bool = False
-    agent_name: str | None = None
-
-    @property
-    def reply_texts(self) -> list[str]:
-        return [reply.text for reply in self.replies]
 
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
@@ -388,39 +353,6 @@ class ChatService:
                 duplicate=True,
                 agent_name=transcript.agent_name(session, conversation),
             )
-
-    def push_bot_message(
-        self, *, sender: str, text: str, buttons: list[dict[str, Any]]
-    ) -> MessageView | None:
-        """A bot message nobody asked for just now (Rasa's trigger_intent, a reminder): stored and delivered.
-
-        Dropped while a person owns the conversation, as the bot must be silent then.
-        """
-        channel, external_id = parse_sender_id(sender)
-        body = clean_text(text, field="text", max_length=conversations.MAX_MESSAGE_LENGTH)
-        with self._session_scope() as session:
-            customer = customers.find_by_identity(session, channel=channel, external_id=external_id)
-            if customer is None:
-                raise InvalidInputError(f"no customer has the identity {sender}")
-            conversation = conversations.current_conversation(
-                session, customer_id=customer.id, channel=channel
-            )
-            if conversation.status is not ConversationStatus.BOT:
-                logger.info("dropped a pushed bot message: staff own conversation %d", conversation.id)
-                return None
-            message = conversations.record_message(
-                session,
-                conversation_id=conversation.id,
-                direction=MessageDirection.OUTBOUND,
-                sender=MessageSender.BOT,
-                text=body,
-                buttons=[{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons]
-                or None,
-            )
-            view = transcript.view_of(message)
-        if self._delivery is not None:
-            self._delivery.push(channel=channel, external_ids=[external_id], views=[view])
-        return view
 
     def _sentiment(self, text: str) -> tuple[SentimentLabel | None, float | None]:
         try:
