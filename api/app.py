@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.cors import WidgetCORSMiddleware
 from api.errors import install_error_handlers
-from api.pages import STATIC_DIR, shop
+from api.pages import STATIC_DIR, docs, shop
 from api.routes import bot, chat, conversations, customers, health, wechat
 from huisheng import __version__
 from huisheng.runtime import Runtime
@@ -37,6 +37,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         version=__version__,
         description="Customer service and feedback analysis for Chinese-speaking shops.",
         lifespan=lifespan,
+        # Served by api/pages/docs.py from the pinned copy in static/vendor/, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(WidgetCORSMiddleware, allowed_origins=settings.widget.allowed_origins)
@@ -47,5 +50,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(bot.router, prefix="/api")
     app.include_router(wechat.router)
     app.include_router(shop.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
