@@ -138,3 +138,10 @@ def test_server_text_is_shown_as_text_never_as_html(widget: WidgetPage, live_sho
     expect(widget.bubbles("staff").last).to_contain_text(hostile)
     assert widget.page.evaluate("window.__pwned") is None
     assert widget.page.locator(".msg.from-staff img, .msg.from-staff b").count() == 0
+
+
+def test_reduced_motion_turns_the_animations_off(widget: WidgetPage) -> None:
+    animation = "el => getComputedStyle(el).animationName"
+    assert widget.panel.evaluate(animation) == "hs-rise"
+    widget.page.emulate_media(reduced_motion="reduce")
+    assert widget.panel.evaluate(animation) == "none"

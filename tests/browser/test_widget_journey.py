@@ -84,15 +84,14 @@ def test_the_panel_fits_the_screen(
         assert box is not None
         if device == "phone":
             # Full screen, and the launcher steps aside so it cannot cover the send button.
-            assert (box["x"], box["y"], box["width"], box["height"]) == (
-                0,
-                0,
-                viewport["width"],
-                viewport["height"],
-            )
+            assert (box["x"], box["y"]) == (0, 0)
+            assert (box["width"], box["height"]) == (viewport["width"], viewport["height"])
             expect(widget.launcher).to_be_hidden()
+            # Focus lands in the dialog, not the input: no keyboard popping up over the conversation.
+            assert widget.active_element_id() == "hs-panel"
         else:
             assert box["width"] == 380 and box["x"] + box["width"] <= viewport["width"]
+            assert widget.active_element_id() == "hs-input"
         send = widget.page.get_by_role("button", name="发送").bounding_box()
         assert send is not None and send["x"] + send["width"] <= viewport["width"]
         assert send["y"] + send["height"] <= viewport["height"]

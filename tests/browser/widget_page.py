@@ -58,7 +58,6 @@ class WidgetPage:
     def open(self) -> None:
         self.launcher.click()
         expect(self.panel).to_be_visible()
-        expect(self.input).to_be_focused()
         self.wait_until_connected()
 
     def wait_until_connected(self) -> None:

@@ -1,4 +1,9 @@
-/* 回声 Huisheng website chat widget: one <script> tag adds a chat button and panel, isolated in a shadow root. */
+/* 回声 Huisheng website chat widget: one <script> tag adds a chat button and panel, isolated in a shadow root.
+
+   <script src="https://shop.example/huisheng/widget.js" data-shop="demo" async></script>
+   data-api: the API base when it is not where the script is served from; data-color: the accent colour.
+   Any element with data-huisheng-open opens the chat; so do window.Huisheng.open() and .close().
+   The API it speaks is docs/widget_api.md. */
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -52,7 +57,7 @@
       <button class="launcher" type="button" aria-label="在线客服" aria-expanded="false" aria-controls="hs-panel">
         ${ICONS.chat}${ICONS.close}<span class="badge" aria-hidden="true" hidden></span>
       </button>
-      <section class="panel" id="hs-panel" role="dialog" aria-labelledby="hs-name" hidden>
+      <section class="panel" id="hs-panel" role="dialog" aria-labelledby="hs-name" tabindex="-1" hidden>
         <header class="head">
           <div class="avatar" aria-hidden="true">回</div>
           <div class="who">
@@ -529,7 +534,9 @@
     root.classList.add("open");
     launcher.setAttribute("aria-expanded", "true");
     render({ stick: true });
-    input.focus();
+    // On a touch screen focusing the input would raise the keyboard over the conversation; the dialog
+    // itself takes focus there, so a screen reader still lands inside it.
+    (matchMedia("(pointer: coarse)").matches ? panel : input).focus();
   }
   function closePanel() {
     state.open = false;
