@@ -24,6 +24,7 @@ from api.schemas.chat import (
     agent_of,
 )
 from crm_store.enums import Channel
+from huisheng.channels.delivery import status_event
 from huisheng.errors import NotAuthenticatedError
 from huisheng.live.bus import identity_topic
 from huisheng.runtime import Runtime
@@ -127,9 +128,12 @@ async def _events(request: Request, runtime: Runtime, visitor: str, after_id: in
     # Subscribe before replaying, so a message stored between the two is not lost, only deduplicated.
     async with runtime.bus.subscribe(identity_topic(Channel.WEB.value, visitor)) as queue:
         seen = after_id
-        for view in await run_in_threadpool(_missed, runtime, visitor, after_id):
+        missed, current = await run_in_threadpool(_missed, runtime, visitor, after_id)
+        for view in missed:
             seen = max(seen, view.id)
             yield _sse("message", view.to_event(), event_id=view.id)
+        if current is not None:
+            yield _sse("status", current)
         yield ": connected\n\n"
         while not await request.is_disconnected():
             try:
@@ -147,16 +151,26 @@ async def _events(request: Request, runtime: Runtime, visitor: str, after_id: in
                 yield _sse("status", {"status": event["status"], "agent": event.get("agent")})
 
 
-def _missed(runtime: Runtime, visitor: str, after_id: int) -> list[transcript.MessageView]:
-    if after_id <= 0:
-        return []  # a fresh widget loads the history itself
+def _missed(
+    runtime: Runtime, visitor: str, after_id: int
+) -> tuple[list[transcript.MessageView], dict[str, Any] | None]:
+    """What the visitor missed after `after_id` (nothing for a fresh widget, which loads the history itself)
+    and the conversation's current state."""
     with runtime.session() as session:
         customer = customers.find_by_identity(session, channel=Channel.WEB, external_id=visitor)
         if customer is None:
-            return []
-        return transcript.history(
-            session, customer_id=customer.id, channel=Channel.WEB, after_id=after_id, limit=200
-        )
+            return [], None
+        conversation = transcript.latest_conversation(session, customer_id=customer.id, channel=Channel.WEB)
+        current = None
+        if conversation is not None:
+            current = status_event(conversation.status, transcript.agent_name(session, conversation))
+            current.pop("type")
+        missed = []
+        if after_id > 0:
+            missed = transcript.history(
+                session, customer_id=customer.id, channel=Channel.WEB, after_id=after_id, limit=200
+            )
+        return missed, current
 
 
 def _sse(event: str, data: dict[str, Any], *, event_id: int | None = None) -> str:

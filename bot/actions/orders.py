@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -147,7 +147,11 @@ class ActionOrderStatus(Action):
             # customer may have ordered under another account: the phone on the order can prove it
             # (bot/actions/account_link.py).
             dispatcher.utter_message(response="utter_order_not_found", order_no=order_no)
-            return [SlotSet("order_no", None), SlotSet("link_order_no", order_no)]
+            return [
+                SlotSet("order_no", None),
+                SlotSet("link_order_no", order_no),
+                FollowupAction("link_account_form"),
+            ]
         except (HuishengError, SQLAlchemyError):
             report_unavailable(dispatcher, self.name())
             return []

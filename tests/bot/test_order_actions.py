@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from sqlalchemy.orm import Session
 
 from bot.actions.orders import ActionAskOrderNo, ActionOrderStatus, ValidateOrderForm
@@ -43,7 +43,11 @@ def test_another_customers_order_is_not_revealed(
     result = run_action(ActionOrderStatus(), tracker, domain)
 
     # Nothing is shown; the account-link form may ask for the phone on the order next.
-    assert result.events == [SlotSet("order_no", None), SlotSet("link_order_no", "202411050099")]
+    assert result.events == [
+        SlotSet("order_no", None),
+        SlotSet("link_order_no", "202411050099"),
+        FollowupAction("link_account_form"),
+    ]
     assert result.responses == ["utter_order_not_found"]
     assert "tracking_no" not in result.messages[0]
     assert "carrier" not in result.messages[0]

@@ -14,8 +14,9 @@ from crm_store.enums import (
     EscalationEventKind,
     MessageSender,
 )
-from crm_store.models import Conversation, Escalation, Message
+from crm_store.models import ChannelIdentity, Conversation, Escalation, Message, Order
 from huisheng.runtime import Runtime
+from huisheng.services.chat_texts import STAFF_ACK_TEXT
 from huisheng.settings import load_settings
 from tests.integration.conftest import BotStack
 
@@ -35,8 +36,8 @@ def runtime(bot_stack: BotStack) -> Iterator[Runtime]:
     runtime.close()
 
 
-def say(runtime: Runtime, text: str, visitor: str = VISITOR) -> list[str]:
-    return runtime.chat.handle(channel=Channel.WEB, external_id=visitor, text=text).reply_texts
+def say(runtime: Runtime, text: str, visitor: str = VISITOR, channel: Channel = Channel.WEB) -> list[str]:
+    return runtime.chat.handle(channel=channel, external_id=visitor, text=text).reply_texts
 
 
 def test_greeting_order_status_complaint_and_handoff_are_answered_and_stored(runtime: Runtime) -> None:
@@ -82,4 +83,28 @@ def test_another_customers_order_is_not_revealed(runtime: Runtime) -> None:
 def test_the_bot_stays_silent_after_handing_over(runtime: Runtime) -> None:
     visitor = "visitor-silent-1"
     assert "人工" in " ".join(say(runtime, "转人工", visitor=visitor))
-    assert say(runtime, "还在吗", visitor=visitor) == []
+    # Stored and acknowledged, never answered by the bot.
+    assert say(runtime, "还在吗", visitor=visitor) == [STAFF_ACK_TEXT]
+
+
+def test_a_wechat_follower_proves_an_order_by_its_phone_and_joins_that_customer(runtime: Runtime) -> None:
+    with runtime.session() as session:
+        order = session.scalars(select(Order).where(Order.order_no == "202400000001")).one()
+        owner_id, phone = order.customer_id, order.customer.phone
+    assert phone, "the seeded owner of 202400000001 has a phone number"
+    follower = "oLinkFollower-1"
+
+    asked = " ".join(say(runtime, "我的订单202400000001到哪了", visitor=follower, channel=Channel.WECHAT))
+    assert "没有找到" in asked and "手机号" in asked and "顺丰" not in asked
+
+    wrong = " ".join(say(runtime, "13000000000", visitor=follower, channel=Channel.WECHAT))
+    assert "对不上" in wrong and "顺丰" not in wrong
+    say(runtime, "我的订单202400000001到哪了", visitor=follower, channel=Channel.WECHAT)
+    linked = " ".join(say(runtime, phone, visitor=follower, channel=Channel.WECHAT))
+    assert "验证通过" in linked and "顺丰" in linked
+
+    with runtime.session() as session:
+        identity = session.scalars(
+            select(ChannelIdentity).where(ChannelIdentity.external_id == follower)
+        ).one()
+        assert identity.customer_id == owner_id

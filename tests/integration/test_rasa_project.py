@@ -42,7 +42,8 @@ def test_every_test_story_passes(bot_stack: BotStack, tmp_path: Path) -> None:
             str(tmp_path),
         ],
         cwd=ROOT / "bot",
-        env=RASA_ENV,
+        # The endpoints file takes the action server's token from the environment.
+        env={**RASA_ENV, **bot_stack.env()},
         capture_output=True,
         text=True,
         timeout=900,
