@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
-import httpx
 import pytest
 import xmltodict
 from fastapi.testclient import TestClient
@@ -218,11 +217,22 @@ def sign(*parts: str) -> str:
     return str(signer.signature)
 
 
+class Reply(Protocol):
+    """A response from httpx or from the TestClient (which uses httpx2): only what the tests read."""
+
+    status_code: int
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self) -> Any: ...
+
+
 @dataclass
 class WeChatSide:
     """What WeChat's servers do: sign (and in safe mode encrypt) a message, post it, read the reply."""
 
-    post: Callable[..., httpx.Response]
+    post: Callable[..., Reply]
     aes: bool = False
     crypto: WeChatCrypto = field(default_factory=lambda: WeChatCrypto(TOKEN, AES_KEY, APP_ID))
 
@@ -234,7 +244,7 @@ class WeChatSide:
         token: str = TOKEN,
         nonce: str = "n0nce",
         tamper: dict[str, str] | None = None,
-    ) -> httpx.Response:
+    ) -> Reply:
         stamp = str(timestamp if timestamp is not None else int(time.time()))
         params = {"signature": sign(token, stamp, nonce), "timestamp": stamp, "nonce": nonce}
         body = xml
@@ -246,7 +256,7 @@ class WeChatSide:
             params |= {"encrypt_type": "aes", "msg_signature": sign(token, stamp, nonce, sealed["Encrypt"])}
         return self.post("/wechat", params=params | (tamper or {}), content=body.encode("utf-8"))
 
-    def reply(self, response: httpx.Response) -> Any:
+    def reply(self, response: Reply) -> Any:
         """The passive reply as a wechatpy message (decrypted in safe mode); None for `success`."""
         assert response.status_code == 200, response.text
         if response.text == "success":
@@ -260,7 +270,7 @@ class WeChatSide:
             )
         return parse_message(xml)
 
-    def reply_text(self, response: httpx.Response) -> str | None:
+    def reply_text(self, response: Reply) -> str | None:
         message = self.reply(response)
         return None if message is None else str(message.content)
 

@@ -176,6 +176,12 @@ _LAUGHS = (
             422,
             "shaped",
         ),
+        (text_xml("oBad", "你好").replace("<![CDATA[你好]]>", "<b>你好</b>").encode(), 422, "content"),
+        (
+            text_xml("oBad", "你好").replace("<Content>", "<Content>a</Content><Content>").encode(),
+            422,
+            "content",
+        ),
     ],
     ids=[
         "empty",
@@ -194,6 +200,8 @@ _LAUGHS = (
         "missing-fields",
         "nested-msgtype",
         "nested-event",
+        "nested-content",
+        "repeated-content",
     ],
 )
 def test_bad_bodies_are_a_clear_4xx_and_nothing_is_stored(
@@ -239,9 +247,7 @@ def test_a_safe_mode_body_that_does_not_decrypt_is_a_400(plain: WeChatSide, rasa
 
 
 @pytest.fixture()
-def unconfigured_client(
-    database_url: str, tmp_path: Path, fake_wechat: FakeWeChat, session_factory: object
-) -> Iterator[TestClient]:
+def unconfigured_client(database_url: str, tmp_path: Path, fake_wechat: FakeWeChat) -> Iterator[TestClient]:
     settings = load_settings(
         app={"environment": "test", "data_dir": tmp_path},
         database={"url": database_url},

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from huisheng.demo.shop import DEMO_DELIVERED_ORDER, WECHAT_DEMO_OPENID
 from huisheng.runtime import Runtime
 from huisheng.settings import load_settings
 from tests.bot_stack import BotStack
-from tests.wechat.conftest import FakeWeChat, WeChatSide, text_xml, wechat_settings
+from tests.wechat.conftest import FakeWeChat, Reply, WeChatSide, text_xml, wechat_settings
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 
@@ -44,7 +43,7 @@ def follower(runtime: Runtime) -> Iterator[WeChatSide]:
         yield WeChatSide(client.post, aes=True)
 
 
-def _answer(follower: WeChatSide, response: httpx.Response, fake: FakeWeChat, sent_before: int) -> str:
+def _answer(follower: WeChatSide, response: Reply, fake: FakeWeChat, sent_before: int) -> str:
     """The passive reply or, when the bot took longer than WeChat waits, what the customer-service API got."""
     passive = follower.reply_text(response)
     if passive is not None:
