@@ -197,3 +197,25 @@ def restart_rasa(stack: BotStack) -> None:
     log = stack.workdir / "rasa.log"
     holder.process = start_rasa(stack.rasa_port, stack.endpoints, env, log)
     wait_until_up(f"{stack.rasa_url}/version", holder.process, log)
+
+
+def start_api(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A real Huisheng API process (uvicorn) on `port`; the caller waits for /health and stops it."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            # Open event streams would otherwise hold the process up at shutdown.
+            "--timeout-graceful-shutdown",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )

@@ -9,8 +9,11 @@ from typing import Any
 
 import httpx
 
-from huisheng.clients.rasa import WEBHOOK_PATH
+from huisheng.clients.rasa import WEBHOOK_PATH, RasaClient
+from huisheng.runtime import Runtime
 from huisheng.services.analysis import TextAnalyzer
+from huisheng.services.chat import ChatService
+from huisheng.services.staff_desk import StaffDesk
 from nlp.aspects import AspectAnalyzer
 from nlp.keywords import KeywordExtractor
 from nlp.segment import Segmenter
@@ -96,3 +99,27 @@ class FakeRasa:
                 200, json={"latest_message": {"intent": {"name": "order_status", "confidence": 0.91}}}
             )
         return httpx.Response(404)
+
+
+RATING_BUTTONS = [{"title": f"{n}分", "payload": f'/rate_service{{"rating":"{n}"}}'} for n in (5, 4, 3, 2, 1)]
+CHOICE_BUTTONS = [{"title": "转人工", "payload": "/affirm"}, {"title": "不用了", "payload": "/deny"}]
+
+
+def shop_answers(text: str) -> list[Answer]:
+    """A bot that offers quick replies for 改地址, the rating question for 再见, and echoes the rest."""
+    if text == "改地址":
+        return [{"text": "需要转人工吗？", "buttons": CHOICE_BUTTONS}]
+    if text == "再见":
+        return [{"text": "请为本次服务打分", "buttons": RATING_BUTTONS}]
+    return [f"收到: {text}"]
+
+
+def install_fake_rasa(runtime: Runtime, rasa: FakeRasa) -> ChatService:
+    """Gives the runtime a chat relay and a staff desk that talk to `rasa`, with the keyword sentiment stub."""
+    analyzer = stub_analyzer()
+    client = RasaClient("http://rasa.test", transport=rasa.transport())
+    runtime._chat = ChatService(
+        session_scope=runtime.session, analyzer=lambda: analyzer, rasa=client, delivery=runtime.delivery
+    )
+    runtime._desk = StaffDesk(session_scope=runtime.session, delivery=runtime.delivery, rasa=client)
+    return runtime._chat

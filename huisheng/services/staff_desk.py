@@ -22,15 +22,15 @@ from crm_store.enums import (
     MessageSender,
     StaffRole,
 )
-from crm_store.models import ChannelIdentity, Conversation, StaffUser
+from crm_store.models import ChannelIdentity, Conversation, Message, StaffUser
 from huisheng.channels.delivery import Delivery
 from huisheng.clients.rasa import RasaClient
 from huisheng.errors import InvalidInputError, PermissionDeniedError, UpstreamUnavailableError
 from huisheng.services import audit, conversations, escalations, transcript
 from huisheng.services.audit import Actor
-from huisheng.services.chat import sender_id
 from huisheng.services.chat_choices import RATING_BUTTONS
 from huisheng.services.chat_texts import BOT_BACK_TEXT, RATING_REQUEST_TEXT, RESOLVED_TEXT, STAFF_JOINED_TEXT
+from huisheng.services.chat_turn import sender_id
 from huisheng.services.transcript import MessageView
 from huisheng.services.validation import clean_text
 
@@ -109,13 +109,7 @@ class StaffDesk:
                 conversations.take_over(
                     session, conversation_id=conversation.id, staff_id=staff.id, actor=_actor(staff)
                 )
-                notice = conversations.record_message(
-                    session,
-                    conversation_id=conversation.id,
-                    direction=MessageDirection.OUTBOUND,
-                    sender=MessageSender.SYSTEM,
-                    text=STAFF_JOINED_TEXT.format(name=staff.display_name),
-                )
+                notice = _notice(session, conversation.id, STAFF_JOINED_TEXT.format(name=staff.display_name))
                 fresh.append(transcript.view_of(notice))
             case = escalations.open_for_conversation(session, conversation_id=conversation.id)
             if case is not None and case.status is EscalationStatus.ASSIGNED:
@@ -154,13 +148,7 @@ class StaffDesk:
                 )
             conversations.return_to_bot(session, conversation_id=conversation.id)
             _audit(session, staff, "conversation.released", conversation.id)
-            notice = conversations.record_message(
-                session,
-                conversation_id=conversation.id,
-                direction=MessageDirection.OUTBOUND,
-                sender=MessageSender.SYSTEM,
-                text=BOT_BACK_TEXT,
-            )
+            notice = _notice(session, conversation.id, BOT_BACK_TEXT)
             result = DeskResult(conversation.id, conversation.status, [transcript.view_of(notice)])
             outbox = self._outbox(session, conversation)
         self._tell_rasa(outbox, self._rasa.resume)
@@ -186,22 +174,9 @@ class StaffDesk:
                         actor=_actor(staff),
                     )
                 escalations.resolve(session, escalation_id=case.id, resolution=reason, actor=_actor(staff))
-            notice = conversations.record_message(
-                session,
-                conversation_id=conversation.id,
-                direction=MessageDirection.OUTBOUND,
-                sender=MessageSender.SYSTEM,
-                text=RESOLVED_TEXT,
-            )
+            notice = _notice(session, conversation.id, RESOLVED_TEXT)
             # Asked last, so the customer's stars (answered from their next conversation) find it.
-            rating = conversations.record_message(
-                session,
-                conversation_id=conversation.id,
-                direction=MessageDirection.OUTBOUND,
-                sender=MessageSender.SYSTEM,
-                text=RATING_REQUEST_TEXT,
-                buttons=RATING_BUTTONS,
-            )
+            rating = _notice(session, conversation.id, RATING_REQUEST_TEXT, buttons=RATING_BUTTONS)
             conversations.close_conversation(session, conversation_id=conversation.id)
             _audit(session, staff, "conversation.resolved", conversation.id)
             result = DeskResult(
@@ -254,6 +229,20 @@ class StaffDesk:
             except UpstreamUnavailableError:
                 # The relay decides who answers, so a missed pause/resume only matters to Rasa's own state.
                 logger.warning("Rasa did not take a pause/resume; it will be told on the next handoff")
+
+
+def _notice(
+    session: Session, conversation_id: int, text: str, buttons: list[dict[str, str]] | None = None
+) -> Message:
+    """What the system itself tells the customer: who joined, that the bot is back, that service ended."""
+    return conversations.record_message(
+        session,
+        conversation_id=conversation_id,
+        direction=MessageDirection.OUTBOUND,
+        sender=MessageSender.SYSTEM,
+        text=text,
+        buttons=list(buttons) if buttons else None,
+    )
 
 
 def _actor(staff: StaffUser) -> Actor:

@@ -8,39 +8,17 @@ from sqlalchemy.orm import Session
 
 from crm_store.enums import StaffRole
 from crm_store.models import Conversation
-from huisheng.clients.rasa import RasaClient
 from huisheng.runtime import Runtime
 from huisheng.services import conversations
-from huisheng.services.chat import ChatService
-from huisheng.services.staff_desk import StaffDesk
 from tests.api.conftest import token_for
 from tests.factories import row_counts
-from tests.stubs import Answer, FakeRasa, stub_analyzer
-
-
-def _answers(text: str) -> list[Answer]:
-    if text == "改地址":
-        return [
-            {
-                "text": "需要转人工吗？",
-                "buttons": [
-                    {"title": "转人工", "payload": "/affirm"},
-                    {"title": "不用了", "payload": "/deny"},
-                ],
-            }
-        ]
-    return [f"收到: {text}"]
+from tests.stubs import FakeRasa, install_fake_rasa, shop_answers
 
 
 @pytest.fixture()
 def rasa(runtime: Runtime) -> FakeRasa:
-    rasa = FakeRasa(_answers)
-    analyzer = stub_analyzer()
-    client = RasaClient("http://rasa.test", transport=rasa.transport())
-    runtime._chat = ChatService(
-        session_scope=runtime.session, analyzer=lambda: analyzer, rasa=client, delivery=runtime.delivery
-    )
-    runtime._desk = StaffDesk(session_scope=runtime.session, delivery=runtime.delivery, rasa=client)
+    rasa = FakeRasa(shop_answers)
+    install_fake_rasa(runtime, rasa)
     return rasa
 
 

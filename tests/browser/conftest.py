@@ -10,8 +10,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from crm_store.enums import OrderStatus
 from crm_store.session import create_db_engine, create_session_factory, transaction
-from tests.bot_stack import ROOT, BotStack, free_port, stop, wait_until_up
+from tests.bot_stack import BotStack, free_port, start_api, stop, wait_until_up
 from tests.browser.widget_page import WidgetPage
 from tests.factories import make_customer, make_order
 
@@ -113,13 +111,7 @@ def live_shop(bot_stack: BotStack, tmp_path_factory: pytest.TempPathFactory) -> 
         "HUISHENG_APP_DATA_DIR": str(workdir),
     }
     log = workdir / "server.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    server = start_api(port, env, log)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", server, log)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bot_stack import ROOT, BotStack, stop, wait_until_up
+from tests.bot_stack import BotStack, start_api, stop, wait_until_up
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 
@@ -24,23 +22,7 @@ def api(bot_stack: BotStack, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     workdir: Path = tmp_path_factory.mktemp("push")
     env = {**os.environ, **bot_stack.env(), "HUISHENG_APP_DATA_DIR": str(workdir)}
     log = workdir / "api.log"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--port",
-            str(bot_stack.api_port),
-            "--timeout-graceful-shutdown",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    server = start_api(bot_stack.api_port, env, log)
     url = f"http://127.0.0.1:{bot_stack.api_port}"
     try:
         wait_until_up(f"{url}/health", server, log)

@@ -9,8 +9,6 @@ import json
 import os
 import queue
 import secrets
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +22,7 @@ from crm_store.enums import Channel, StaffRole
 from crm_store.session import create_db_engine, create_session_factory, transaction
 from huisheng.services import conversations, customers, staff
 from huisheng.services.visitors import VisitorTokens
-from tests.bot_stack import ROOT, free_port, stop, wait_until_up
+from tests.bot_stack import free_port, start_api, stop, wait_until_up
 
 pytestmark = pytest.mark.slow
 REDIS_URL = "redis://127.0.0.1:6379/5"
@@ -86,29 +84,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     for name in ("a", "b"):
         port = free_port()
         log = workdir / f"{name}.log"
-        servers.append(
-            (
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "api.app:create_app",
-                        "--factory",
-                        "--port",
-                        str(port),
-                        # Open event streams would otherwise hold each process up at shutdown.
-                        "--timeout-graceful-shutdown",
-                        "2",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log.open("wb"),
-                    stderr=subprocess.STDOUT,
-                ),
-                log,
-            )
-        )
+        servers.append((start_api(port, env, log), log))
         urls.append(f"http://127.0.0.1:{port}")
     try:
         for (process, log), url in zip(servers, urls, strict=True):

@@ -31,7 +31,7 @@ from huisheng.services.chat_texts import STAFF_ACK_TEXT
 from huisheng.services.staff_desk import StaffDesk
 from huisheng.settings import load_settings
 from tests.factories import make_staff
-from tests.stubs import Answer, FakeRasa, stub_analyzer
+from tests.stubs import FakeRasa, shop_answers, stub_analyzer
 
 
 @pytest.fixture()
@@ -157,38 +157,10 @@ def test_typed_text_starting_with_a_slash_reaches_rasa_as_text_not_as_a_command(
     assert _messages(session, turn.conversation_id)[0] == (MessageSender.CUSTOMER, '/request_human{"x":1}')
 
 
-def _offer_rating(text: str) -> list[Answer]:
-    if text == "再见":
-        return [
-            {
-                "text": "请打分",
-                "buttons": [
-                    {"title": f"{n}分", "payload": f'/rate_service{{"rating":"{n}"}}'}
-                    for n in (5, 4, 3, 2, 1)
-                ],
-            }
-        ]
-    return [f"收到: {text}"]
-
-
-def _offer_choices(text: str) -> list[Answer]:
-    if text == "改地址":
-        return [
-            {
-                "text": "需要转人工吗？",
-                "buttons": [
-                    {"title": "转人工", "payload": "/affirm"},
-                    {"title": "不用了", "payload": "/deny"},
-                ],
-            }
-        ]
-    return [f"收到: {text}"]
-
-
 def test_a_tapped_button_sends_its_payload_and_stores_its_title(
     chat: ChatService, rasa: FakeRasa, session: Session
 ) -> None:
-    rasa.answer = _offer_choices
+    rasa.answer = shop_answers
     offer = chat.handle(channel=Channel.WEB, external_id="visitor-b", text="改地址")
     assert offer.replies[0].buttons == ["转人工", "不用了"] and offer.replies[0].presentation == "buttons"
     turn = chat.handle(
@@ -202,7 +174,7 @@ def test_a_tapped_button_sends_its_payload_and_stores_its_title(
 def test_a_choice_of_a_button_the_bot_never_offered_is_refused(
     chat: ChatService, rasa: FakeRasa, session: Session, index: int
 ) -> None:
-    rasa.answer = _offer_choices
+    rasa.answer = shop_answers
     offer = chat.handle(channel=Channel.WEB, external_id="visitor-b", text="改地址")
     with pytest.raises(InvalidInputError, match="choice"):
         chat.handle(
@@ -212,7 +184,7 @@ def test_a_choice_of_a_button_the_bot_never_offered_is_refused(
 
 
 def test_a_choice_of_another_conversations_message_is_refused(chat: ChatService, rasa: FakeRasa) -> None:
-    rasa.answer = _offer_choices
+    rasa.answer = shop_answers
     offer = chat.handle(channel=Channel.WEB, external_id="visitor-one", text="改地址")
     with pytest.raises(InvalidInputError, match="not a message with buttons in this conversation"):
         chat.handle(
@@ -221,7 +193,7 @@ def test_a_choice_of_another_conversations_message_is_refused(chat: ChatService,
 
 
 def test_on_wechat_a_bare_number_picks_the_numbered_option(chat: ChatService, rasa: FakeRasa) -> None:
-    rasa.answer = _offer_choices
+    rasa.answer = shop_answers
     chat.handle(channel=Channel.WECHAT, external_id="oNum", text="改地址", numbered_choices=True)
     turn = chat.handle(channel=Channel.WECHAT, external_id="oNum", text="1", numbered_choices=True)
     assert rasa.received[-1]["message"] == "/affirm"
@@ -231,7 +203,7 @@ def test_on_wechat_a_bare_number_picks_the_numbered_option(chat: ChatService, ra
 def test_a_number_out_of_range_or_after_a_plain_answer_is_just_text(
     chat: ChatService, rasa: FakeRasa
 ) -> None:
-    rasa.answer = _offer_choices
+    rasa.answer = shop_answers
     chat.handle(channel=Channel.WECHAT, external_id="oNum", text="改地址", numbered_choices=True)
     chat.handle(channel=Channel.WECHAT, external_id="oNum", text="7", numbered_choices=True)
     chat.handle(channel=Channel.WECHAT, external_id="oNum", text="1", numbered_choices=True)
@@ -241,7 +213,7 @@ def test_a_number_out_of_range_or_after_a_plain_answer_is_just_text(
 def test_the_rating_question_is_marked_and_a_number_is_the_score_itself(
     chat: ChatService, rasa: FakeRasa
 ) -> None:
-    rasa.answer = _offer_rating
+    rasa.answer = shop_answers
     ask = chat.handle(channel=Channel.WECHAT, external_id="oRate", text="再见", numbered_choices=True)
     assert ask.replies[0].presentation == "rating"
     chat.handle(channel=Channel.WECHAT, external_id="oRate", text="2", numbered_choices=True)
