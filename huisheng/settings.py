@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from enum import StrEnum
 from pathlib import Path
@@ -131,6 +132,23 @@ class WechatSettings(BaseModel):
     welcome_text: str = (
         "感谢关注回声小店！订单、物流、退换货、发票都可以直接发消息问我，需要人工请回复“转人工”。"
     )
+
+    @field_validator("aes_key")
+    @classmethod
+    def _aes_key_is_wechats_43_characters(cls, value: SecretStr | None) -> SecretStr | None:
+        # A wrong key would only show up as a 503 on the first safe-mode message: refuse it at start-up.
+        if value is None or not value.get_secret_value():
+            return None
+        key = value.get_secret_value()
+        try:
+            decoded = base64.b64decode(key + "=", validate=True)
+        except ValueError:
+            decoded = b""
+        if len(key) != 43 or len(decoded) != 32:
+            raise ValueError(
+                "HUISHENG_WECHAT_AES_KEY must be the 43-character EncodingAESKey from the 公众号 admin"
+            )
+        return value
 
 
 class _YamlSource(InitSettingsSource):

@@ -88,11 +88,11 @@ class CustomerServiceAPI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:
-                self._answer({"access_token": "BENCH-TOKEN", "expires_in": 7200})
-
             def do_POST(self) -> None:
                 payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                if self.path.startswith("/cgi-bin/stable_token"):
+                    self._answer({"access_token": "BENCH-TOKEN", "expires_in": 7200})
+                    return
                 api._arrived(str(payload.get("touser")))
                 self._answer({"errcode": 0, "errmsg": "ok"})
 

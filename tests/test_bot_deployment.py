@@ -33,7 +33,9 @@ def test_a_production_tracker_store_url_reaches_rasa_through_its_environment(tmp
     assert "secret" not in yaml.safe_dump(config)
 
 
-def test_development_secrets_are_made_once_private_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_development_secrets_are_made_once_private_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for key in DEV_SECRETS:
         monkeypatch.delenv(key, raising=False)
     path = tmp_path / "secrets.env"

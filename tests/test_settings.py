@@ -59,3 +59,16 @@ def test_an_sla_table_missing_a_priority_is_refused(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("HUISHENG_CONFIG", str(config))
     with pytest.raises(ValueError, match="lacks an SLA for: urgent"):
         load_settings()
+
+
+def test_a_malformed_wechat_aes_key_is_refused_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUISHENG_WECHAT_AES_KEY", "too-short")
+    with pytest.raises(ValueError, match="43-character EncodingAESKey"):
+        load_settings()
+
+
+def test_a_wellformed_wechat_aes_key_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    monkeypatch.setenv("HUISHENG_WECHAT_AES_KEY", key)
+    aes_key = load_settings().wechat.aes_key
+    assert aes_key is not None and aes_key.get_secret_value() == key

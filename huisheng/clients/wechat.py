@@ -16,7 +16,9 @@ from huisheng.errors import UpstreamUnavailableError
 
 logger = logging.getLogger(__name__)
 
-TOKEN_PATH = "/cgi-bin/token"
+# The stable token: every caller gets the same token while it is valid. The plain /cgi-bin/token hands out a
+# new one each time and voids the last, so several API processes would keep locking each other out.
+TOKEN_PATH = "/cgi-bin/stable_token"
 SEND_PATH = "/cgi-bin/message/custom/send"
 # 40001 invalid credential, 40014 invalid token, 42001 expired token: a fresh token may fix the call.
 STALE_TOKEN_CODES = frozenset({40001, 40014, 42001})
@@ -101,12 +103,13 @@ class WeChatClient:
             if self._token is not None and self._token != stale and self._clock() < self._expires_at:
                 return self._token
             data = self._call(
-                "GET",
+                "POST",
                 TOKEN_PATH,
-                params={
+                json={
                     "grant_type": "client_credential",
                     "appid": self._app_id,
                     "secret": self._app_secret,
+                    "force_refresh": False,
                 },
             )
             token, expires_in = data.get("access_token"), data.get("expires_in", 7200)

@@ -68,7 +68,7 @@ class FakeWeChat:
 
     def token_fetches(self) -> list[Received]:
         with self.lock:
-            return [r for r in self.received if r.path == "/cgi-bin/token"]
+            return [r for r in self.received if r.path == "/cgi-bin/stable_token"]
 
     def wait_for_sends(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
@@ -79,7 +79,7 @@ class FakeWeChat:
     def answer(self, received: Received) -> dict[str, Any]:
         with self.lock:
             self.received.append(received)
-            if received.path == "/cgi-bin/token":
+            if received.path == "/cgi-bin/stable_token":
                 self.tokens_issued += 1
                 return {"access_token": f"ACCESS-{self.tokens_issued}", "expires_in": self.expires_in}
             if received.path == "/cgi-bin/message/custom/send":

@@ -45,7 +45,12 @@ def test_the_token_is_fetched_once_and_used_for_every_send(
     client.send_text(openid="o1", content="二")
     fetch = fake_wechat.token_fetches()
     assert len(fetch) == 1
-    assert fetch[0].query == {"grant_type": "client_credential", "appid": APP_ID, "secret": APP_SECRET}
+    assert fetch[0].method == "POST" and fetch[0].json() == {
+        "grant_type": "client_credential",
+        "appid": APP_ID,
+        "secret": APP_SECRET,
+        "force_refresh": False,
+    }
     sends = [r for r in fake_wechat.received if r.path.endswith("/send")]
     assert [r.query["access_token"] for r in sends] == ["ACCESS-1", "ACCESS-1"]
 
@@ -116,7 +121,7 @@ def test_the_app_secret_and_token_never_reach_the_logs(
         fake_wechat.send_errors = [48001]
         with pytest.raises(WeChatApiError) as raised:
             client.send_text(openid="o1", content="二")
-    assert "/cgi-bin/token" in caplog.text  # httpx did log the request
+    assert "/cgi-bin/stable_token" in caplog.text  # httpx did log the request
     assert APP_SECRET not in caplog.text and "ACCESS-1" not in caplog.text
     assert APP_SECRET not in str(raised.value)
 
