@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crm_store.enums import Channel, MessageDirection, MessageKind, MessageSender
+from crm_store.enums import Channel, MessageKind
 from huisheng.clients.wechat import ReplyWindowClosedError, WeChatClient
 from huisheng.errors import InvalidInputError
-from huisheng.services import conversations, customers, receipts
+from huisheng.services import conversations
 from huisheng.services.chat import ChatService, ChatTurn, SessionScope
 from huisheng.services.transcript import MessageView
 from huisheng.services.validation import clean_text
@@ -259,29 +259,14 @@ class WeChatChannel:
 
     def _record_only(self, inbound: WeChatInbound) -> None:
         """Stores an event that gets no answer (unsubscribe), once however often WeChat delivers it."""
-        with self._session_scope() as session:
-            customer = customers.get_or_create_by_identity(
-                session, channel=Channel.WECHAT, external_id=inbound.openid
-            )
-            receipt = receipts.claim(
-                session, channel=Channel.WECHAT, sender_key=inbound.openid, external_id=inbound.message_id
-            )
-            if receipt is None:
-                return
-            conversation = conversations.current_conversation(
-                session, customer_id=customer.id, channel=Channel.WECHAT
-            )
-            message = conversations.record_message(
-                session,
-                conversation_id=conversation.id,
-                direction=MessageDirection.INBOUND,
-                sender=MessageSender.CUSTOMER,
-                kind=inbound.kind,
-                text=inbound.text,
-                external_id=inbound.message_id,
-            )
-            receipt.message_id = message.id
-            receipts.mark_answered(session, receipt_id=receipt.id)
+        self._chat().handle(
+            channel=Channel.WECHAT,
+            external_id=inbound.openid,
+            text=inbound.text,
+            message_id=inbound.message_id,
+            kind=inbound.kind,
+            answer=False,
+        )
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

@@ -73,6 +73,7 @@ class _Incoming:
     label: SentimentLabel | None
     score: float | None
     auto_reply: str | None
+    answer: bool
 
 
 @dataclass(slots=True)
@@ -144,6 +145,7 @@ class ChatService:
         choice: Choice | None = None,
         numbered_choices: bool = False,
         auto_reply: str | None = None,
+        answer: bool = True,
     ) -> ChatTurn:
         """Records the customer's message once and returns what to show them.
 
@@ -151,6 +153,7 @@ class ChatService:
         a person owns the conversation the bot is silent; a customer still waiting for one is told so.
         `numbered_choices`: a bare number picks a button of the bot's last message (WeChat has no buttons).
         `auto_reply`: the answer to a message that is not text (e.g. the shop's welcome for a new follower).
+        `answer=False`: stored and never answered (an unfollow: nobody is left to read a reply).
         """
         channel = Channel(channel)
         body = clean_text(text, field="text", max_length=conversations.MAX_MESSAGE_LENGTH)
@@ -171,6 +174,7 @@ class ChatService:
                     label,
                     score,
                     auto_reply,
+                    answer,
                 )
             )
             if isinstance(inbound, ChatTurn):
@@ -250,12 +254,15 @@ class ChatService:
                 inbound.id,
                 receipt.id if receipt is not None else None,
             )
-            replies = (
-                [BotReply(RATED_TEXT, [])]
-                if rated is not None
-                else self._answer_without_bot(session, conversation, inbound, result, incoming.auto_reply)
-            )
-            if conversation.status is ConversationStatus.BOT and not replies:
+            if not incoming.answer:
+                replies = []
+            elif rated is not None:
+                replies = [BotReply(RATED_TEXT, [])]
+            else:
+                replies = self._answer_without_bot(
+                    session, conversation, inbound, result, incoming.auto_reply
+                )
+            if incoming.answer and conversation.status is ConversationStatus.BOT and not replies:
                 result.ask_bot = payload or as_customer_text(body)
             else:
                 self._record_replies(
