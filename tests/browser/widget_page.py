@@ -58,6 +58,8 @@ class WidgetPage:
     def open(self) -> None:
         self.launcher.click()
         expect(self.panel).to_be_visible()
+        # The panel rises into place (0.2 s); measured mid-way on a busy machine it is a few pixels off.
+        self.panel.evaluate("panel => Promise.all(panel.getAnimations().map(a => a.finished))")
         self.wait_until_connected()
 
     def wait_until_connected(self) -> None:

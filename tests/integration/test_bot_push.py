@@ -36,10 +36,13 @@ def _stream(url: str, token: str, found: queue.Queue[dict[str, object]]) -> None
         with httpx.stream(
             "GET", f"{url}/api/chat/stream", headers={"Authorization": f"Bearer {token}"}, timeout=None
         ) as response:
+            event = "message"
             for line in response.iter_lines():
                 if line == ": connected":
                     found.put({"connected": True})
-                elif line.startswith("data: "):
+                elif line.startswith("event: "):
+                    event = line.removeprefix("event: ")
+                elif line.startswith("data: ") and event == "message":
                     found.put(json.loads(line.removeprefix("data: ")))
     except httpx.HTTPError:
         pass
