@@ -210,7 +210,7 @@ class WeChatChannel:
         """The turn to answer passively, or None to answer `success` (its replies, if any, follow later)."""
         loop = asyncio.get_running_loop()
         if not inbound.answer:
-            await loop.run_in_executor(self._pool, self._record_only, inbound)
+            await loop.run_in_executor(self._pool, self._handle, inbound)
             return None
         handoff = _Handoff()
         future = loop.run_in_executor(self._pool, self._run, inbound, handoff)
@@ -225,15 +225,7 @@ class WeChatChannel:
 
     def _run(self, inbound: WeChatInbound, handoff: _Handoff) -> ChatTurn | None:
         try:
-            turn = self._chat().handle(
-                channel=Channel.WECHAT,
-                external_id=inbound.openid,
-                text=inbound.text,
-                message_id=inbound.message_id,
-                kind=inbound.kind,
-                numbered_choices=True,
-                auto_reply=inbound.auto_reply,
-            )
+            turn = self._handle(inbound)
         except Exception:
             if handoff.finished():
                 raise  # the request is still there to answer with the error
@@ -257,15 +249,17 @@ class WeChatChannel:
         except Exception:
             logger.exception("could not send %d late reply(ies) to a WeChat customer", len(replies))
 
-    def _record_only(self, inbound: WeChatInbound) -> None:
-        """Stores an event that gets no answer (unsubscribe), once however often WeChat delivers it."""
-        self._chat().handle(
+    def _handle(self, inbound: WeChatInbound) -> ChatTurn:
+        # An unfollow (answer=False) is stored once and never answered: nobody is left to read it.
+        return self._chat().handle(
             channel=Channel.WECHAT,
             external_id=inbound.openid,
             text=inbound.text,
             message_id=inbound.message_id,
             kind=inbound.kind,
-            answer=False,
+            numbered_choices=True,
+            auto_reply=inbound.auto_reply,
+            answer=inbound.answer,
         )
 
     def close(self) -> None:
