@@ -70,8 +70,10 @@ eval-aspects: install
 nlu-report: bot
 	bash scripts/nlu_report.sh
 
+# Against a running `make run`; the Rasa target presents the relay's token, as the API does.
 bench-chat: install
-	$(BIN)/python scripts/bench_chat.py --target rasa --url http://127.0.0.1:5005 -n 30
+	eval "$$($(BIN)/huisheng dev-secrets)" && \
+	$(BIN)/python scripts/bench_chat.py --target rasa --url http://127.0.0.1:5005 -n 30 && \
 	$(BIN)/python scripts/bench_chat.py --target api --url http://127.0.0.1:8000 -n 30
 
 bench-sentiment: install
