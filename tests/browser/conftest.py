@@ -98,7 +98,7 @@ class LiveShop:
         return messages
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_shop(bot_stack: BotStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveShop]:
     require_chromium()
     workdir = tmp_path_factory.mktemp("shop")
@@ -120,7 +120,9 @@ def live_shop(bot_stack: BotStack, tmp_path_factory: pytest.TempPathFactory) -> 
         stop(server)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in the main thread while it is open, and
+# tests after this package call asyncio.run().
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     require_chromium()
     # Playwright gives every launch a fresh temporary profile, so no test sees another's storage.

@@ -146,7 +146,7 @@ def test_a_slow_bot_is_answered_success_at_once_and_its_reply_sent_through_the_a
     assert fake_wechat.sends() == []  # nothing yet: the bot is still thinking
     sends = fake_wechat.wait_for_sends(1)
     assert sends == [{"touser": "oSlow", "msgtype": "text", "text": {"content": "收到: 慢一点"}}]
-    assert [r.query.get("appid") for r in fake_wechat.token_fetches()] == ["wx0123456789abcdef"]
+    assert [r.json().get("appid") for r in fake_wechat.token_fetches()] == ["wx0123456789abcdef"]
     assert live.stored("oSlow") == [(MessageSender.CUSTOMER, "慢一点"), (MessageSender.BOT, "收到: 慢一点")]
 
 
