@@ -48,7 +48,7 @@ def push_bot_message(
             direction=MessageDirection.OUTBOUND,
             sender=MessageSender.BOT,
             text=body,
-            buttons=[{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons] or None,
+            buttons=buttons,
         )
         view = transcript.view_of(message)
     delivery.push(channel=channel, external_ids=[external_id], views=[view])

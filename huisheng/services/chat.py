@@ -394,10 +394,7 @@ class ChatService:
                 sender=sender,
                 text=reply.text[: conversations.MAX_MESSAGE_LENGTH],
                 reply_to_id=reply_to_id,
-                buttons=[
-                    {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in reply.buttons
-                ]
-                or None,
+                buttons=reply.buttons,
             )
 
     @staticmethod

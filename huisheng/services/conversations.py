@@ -98,7 +98,7 @@ def record_message(
         text=body,
         external_id=external_id,
         reply_to_id=reply_to_id,
-        buttons=buttons,
+        buttons=_button_records(buttons),
         intent=intent,
         intent_confidence=intent_confidence,
         sentiment_label=sentiment_label,
@@ -109,6 +109,13 @@ def record_message(
     conversation.last_message_at = message.created_at
     session.flush()
     return message
+
+
+def _button_records(buttons: list[dict[str, Any]] | None) -> list[dict[str, str]] | None:
+    """Quick replies as stored: a title and a payload each, whatever else the bot's answer carried."""
+    if not buttons:
+        return None
+    return [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in buttons]
 
 
 def find_message(session: Session, *, conversation_id: int, external_id: str) -> Message | None:

@@ -241,7 +241,7 @@ def _notice(
         direction=MessageDirection.OUTBOUND,
         sender=MessageSender.SYSTEM,
         text=text,
-        buttons=list(buttons) if buttons else None,
+        buttons=buttons,
     )
 
 
