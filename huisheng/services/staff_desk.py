@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm_store.enums import (
@@ -90,16 +91,24 @@ class StaffDesk:
         body = clean_text(text, field="text", max_length=MAX_REPLY_LENGTH)
         if client_id is not None:
             client_id = clean_text(client_id, field="client_id", max_length=64)
+        try:
+            result, outbox, joined = self._store_reply(conversation_id, staff_id, body, client_id)
+        except IntegrityError:
+            # The message's unique (conversation, client id) turned a double submit away, however the two
+            # requests interleaved; everything the second one did is rolled back and the first one stands.
+            if client_id is None:
+                raise
+            return self._earlier_reply(conversation_id, client_id)
+        if joined:
+            self._tell_rasa(outbox, self._rasa.pause)
+        self._deliver(outbox, result)
+        return result
+
+    def _store_reply(
+        self, conversation_id: int, staff_id: int, body: str, client_id: str | None
+    ) -> tuple[DeskResult, _Outbox, bool]:
         with self._session_scope() as session:
             staff, conversation = self._load(session, conversation_id, staff_id)
-            if client_id is not None:
-                earlier = conversations.find_message(
-                    session, conversation_id=conversation.id, external_id=client_id
-                )
-                if earlier is not None:  # a double submit: the first one stands
-                    return DeskResult(
-                        conversation.id, conversation.status, [transcript.view_of(earlier)], duplicate=True
-                    )
             fresh: list[MessageView] = []
             joined = (
                 conversation.status is not ConversationStatus.WITH_STAFF
@@ -131,12 +140,22 @@ class StaffDesk:
             fresh.append(transcript.view_of(message))
             _audit(session, staff, "conversation.replied", conversation.id)
             result = DeskResult(conversation.id, conversation.status, fresh, staff.display_name)
-            outbox = self._outbox(session, conversation)
-            pause = joined
-        if pause:
-            self._tell_rasa(outbox, self._rasa.pause)
-        self._deliver(outbox, result)
-        return result
+            return result, self._outbox(session, conversation), joined
+
+    def _earlier_reply(self, conversation_id: int, client_id: str) -> DeskResult:
+        with self._session_scope() as session:
+            conversation = conversations.get_conversation(session, conversation_id=conversation_id)
+            earlier = conversations.find_message(
+                session, conversation_id=conversation.id, external_id=client_id
+            )
+            views = [transcript.view_of(earlier)] if earlier is not None else []
+            return DeskResult(
+                conversation.id,
+                conversation.status,
+                views,
+                transcript.agent_name(session, conversation),
+                duplicate=True,
+            )
 
     def release(self, *, conversation_id: int, staff_id: int) -> DeskResult:
         """Hands the conversation back to the bot; Rasa is resumed so it answers the next message."""
