@@ -40,6 +40,7 @@ class Runtime:
         self._delivery: Delivery | None = None
         self._locks: TurnLocks | None = None
         self._visitors: VisitorTokens | None = None
+        self._rasa: RasaClient | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -58,12 +59,18 @@ class Runtime:
                     self._analyzer = TextAnalyzer.from_settings(self.settings.nlp)
         return self._analyzer
 
-    def rasa_client(self) -> RasaClient:
-        from huisheng.clients.rasa import RasaClient
+    @property
+    def rasa(self) -> RasaClient:
+        """One client (one connection pool) for the relay and the staff desk alike."""
+        if self._rasa is None:
+            with self._lock:
+                if self._rasa is None:
+                    from huisheng.clients.rasa import RasaClient
 
-        rasa = self.settings.rasa
-        token = rasa.token.get_secret_value() if rasa.token else None
-        return RasaClient(rasa.url, timeout=rasa.timeout_seconds, token=token)
+                    rasa = self.settings.rasa
+                    token = rasa.token.get_secret_value() if rasa.token else None
+                    self._rasa = RasaClient(rasa.url, timeout=rasa.timeout_seconds, token=token)
+        return self._rasa
 
     @property
     def delivery(self) -> Delivery:
@@ -103,7 +110,7 @@ class Runtime:
                         analyzer=lambda: self.analyzer,
                         locks=self.turn_locks,
                         delivery=self.delivery,
-                        rasa=self.rasa_client(),
+                        rasa=self.rasa,
                     )
         return self._chat
 
@@ -114,9 +121,7 @@ class Runtime:
                 if self._desk is None:
                     from huisheng.services.staff_desk import StaffDesk
 
-                    self._desk = StaffDesk(
-                        session_scope=self.session, delivery=self.delivery, rasa=self.rasa_client()
-                    )
+                    self._desk = StaffDesk(session_scope=self.session, delivery=self.delivery, rasa=self.rasa)
         return self._desk
 
     @property
@@ -141,8 +146,8 @@ class Runtime:
         return _local_secret(self.settings.app.data_dir / "secret_key")
 
     def close(self) -> None:
-        if self._chat is not None:
-            self._chat.close()
+        if self._rasa is not None:
+            self._rasa.close()
         if self._delivery is not None:
             self._delivery.close()
             self._delivery.bus.close()
