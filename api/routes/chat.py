@@ -28,8 +28,9 @@ from huisheng.channels.delivery import status_event
 from huisheng.errors import NotAuthenticatedError
 from huisheng.live.bus import identity_topic
 from huisheng.runtime import Runtime
-from huisheng.services import customers, transcript
+from huisheng.services import transcript
 from huisheng.services.chat_choices import Choice
+from huisheng.services.transcript import MessageView
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 
@@ -53,15 +54,10 @@ VisitorId = Annotated[str, Depends(current_visitor)]
 
 @router.post("/visitors", summary="Start or continue a website visitor")
 def start_visitor(body: VisitorIn, runtime: RuntimeDep) -> VisitorOut:
-    tokens = runtime.visitor_tokens
-    token = body.visitor_token
-    try:
-        tokens.verify(token)
-    except NotAuthenticatedError:
-        token = tokens.issue().token  # a forged or expired token is not an error: it is a new visitor
-    shop = runtime.settings
+    settings = runtime.settings
     return VisitorOut(
-        visitor_token=token or "", shop=ShopOut(name=shop.shop.name, greeting=shop.widget.greeting)
+        visitor_token=runtime.visitor_tokens.continue_or_issue(body.visitor_token),
+        shop=ShopOut(name=settings.shop.name, greeting=settings.widget.greeting),
     )
 
 
@@ -91,16 +87,12 @@ def get_history(
     visitor: VisitorId, runtime: RuntimeDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> HistoryOut:
     with runtime.session() as session:
-        customer = customers.find_by_identity(session, channel=Channel.WEB, external_id=visitor)
-        if customer is None:
-            return HistoryOut(status=None, agent=None, messages=[])
-        conversation = transcript.latest_conversation(session, customer_id=customer.id, channel=Channel.WEB)
-        views = transcript.history(session, customer_id=customer.id, channel=Channel.WEB, limit=limit)
-        return HistoryOut(
-            status=conversation.status if conversation else None,
-            agent=agent_of(transcript.agent_name(session, conversation)) if conversation else None,
-            messages=[MessageOut.of(v) for v in views],
-        )
+        state = transcript.for_identity(session, channel=Channel.WEB, external_id=visitor, limit=limit)
+    return HistoryOut(
+        status=state.status,
+        agent=agent_of(state.agent_name),
+        messages=[MessageOut.of(v) for v in state.messages],
+    )
 
 
 @router.get(
@@ -151,26 +143,22 @@ async def _events(request: Request, runtime: Runtime, visitor: str, after_id: in
                 yield _sse("status", {"status": event["status"], "agent": event.get("agent")})
 
 
-def _missed(
-    runtime: Runtime, visitor: str, after_id: int
-) -> tuple[list[transcript.MessageView], dict[str, Any] | None]:
+def _missed(runtime: Runtime, visitor: str, after_id: int) -> tuple[list[MessageView], dict[str, Any] | None]:
     """What the visitor missed after `after_id` (nothing for a fresh widget, which loads the history itself)
-    and the conversation's current state."""
+    and the conversation's current state, as a status event's data."""
     with runtime.session() as session:
-        customer = customers.find_by_identity(session, channel=Channel.WEB, external_id=visitor)
-        if customer is None:
-            return [], None
-        conversation = transcript.latest_conversation(session, customer_id=customer.id, channel=Channel.WEB)
-        current = None
-        if conversation is not None:
-            current = status_event(conversation.status, transcript.agent_name(session, conversation))
-            current.pop("type")
-        missed = []
-        if after_id > 0:
-            missed = transcript.history(
-                session, customer_id=customer.id, channel=Channel.WEB, after_id=after_id, limit=200
-            )
-        return missed, current
+        state = transcript.for_identity(
+            session,
+            channel=Channel.WEB,
+            external_id=visitor,
+            after_id=after_id,
+            limit=200 if after_id > 0 else 0,
+        )
+    if state.status is None:
+        return [], None
+    current = status_event(state.status, state.agent_name)
+    current.pop("type")
+    return state.messages, current
 
 
 def _sse(event: str, data: dict[str, Any], *, event_id: int | None = None) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, object_session
 
 from crm_store.enums import Channel, ConversationStatus, MessageKind, MessageSender
 from crm_store.models import Conversation, Message, StaffUser
+from huisheng.services.customers import find_by_identity
 
 # The satisfaction question's buttons carry this intent; channels draw them as stars or numbered scores.
 RATING_PAYLOAD = "/rate_service"
@@ -133,3 +134,31 @@ def agent_name(session: Session, conversation: Conversation) -> str | None:
     if conversation.status is not ConversationStatus.WITH_STAFF or conversation.assignee_id is None:
         return None
     return staff_display_names(session, [conversation.assignee_id]).get(conversation.assignee_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelState:
+    """Where a customer's conversation on a channel stands, and the messages asked for."""
+
+    status: ConversationStatus | None
+    agent_name: str | None
+    messages: list[MessageView]
+
+
+def for_identity(
+    session: Session, *, channel: Channel, external_id: str, after_id: int = 0, limit: int = 50
+) -> ChannelState:
+    """What the widget shows a visitor: their latest conversation's state and their messages after `after_id`
+    (none with `limit` 0). An identity that has not written yet has no customer record, and an empty state."""
+    customer = find_by_identity(session, channel=channel, external_id=external_id)
+    if customer is None:
+        return ChannelState(None, None, [])
+    conversation = latest_conversation(session, customer_id=customer.id, channel=channel)
+    if conversation is None:
+        return ChannelState(None, None, [])
+    views = (
+        history(session, customer_id=customer.id, channel=channel, after_id=after_id, limit=limit)
+        if limit
+        else []
+    )
+    return ChannelState(conversation.status, agent_name(session, conversation), views)

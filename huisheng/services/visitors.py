@@ -38,6 +38,15 @@ class VisitorTokens:
         body = f"{VERSION}.{visitor_id}.{issued}"
         return VisitorToken(visitor_id, f"{body}.{self._sign(body)}")
 
+    def continue_or_issue(self, token: str | None) -> str:
+        """The stored token when it is still valid, else a new visitor's: a forged or expired one is no error."""
+        try:
+            self.verify(token)
+        except NotAuthenticatedError:
+            return self.issue().token
+        assert token is not None  # verify() refuses None
+        return token
+
     def verify(self, token: str | None, *, now: float | None = None) -> str:
         """The visitor id inside a valid token; NotAuthenticatedError otherwise."""
         if not token or len(token) > 200:
