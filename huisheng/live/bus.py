@@ -60,10 +60,6 @@ class _LocalSubscribers:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_offer, queue, event)
 
-    def count(self, topic: str) -> int:
-        with self._lock:
-            return len(self._queues.get(topic, ()))
-
 
 def _offer(queue: asyncio.Queue[dict[str, Any]], event: dict[str, Any]) -> None:
     try:
@@ -88,9 +84,6 @@ class InProcessBus:
             yield entry[1]
         finally:
             self._local.remove(topic, entry)
-
-    def subscriber_count(self, topic: str) -> int:
-        return self._local.count(topic)
 
     def close(self) -> None:
         pass
