@@ -99,6 +99,9 @@ def late_rating(
     numbered_choices: bool,
 ) -> LateRating | None:
     """A star tapped (or, on WeChat, a 1–5 typed first thing) for the customer's just-resolved conversation."""
+    typed_score = choice is None and numbered_choices and body in {"1", "2", "3", "4", "5"}
+    if choice is None and not typed_score:
+        return None  # most turns: nothing that could be a rating, so no look-ups on the hot path
     question = _open_rating_question(session, customer_id, channel)
     if question is None:
         return None
@@ -111,9 +114,7 @@ def late_rating(
         m.direction is MessageDirection.OUTBOUND
         for m in conversations.recent_messages(session, conversation_id=current_id, limit=5)
     )
-    if numbered_choices and fresh and body in {"1", "2", "3", "4", "5"}:
-        return LateRating(question.conversation_id, int(body), f"{body}分")
-    return None
+    return LateRating(question.conversation_id, int(body), f"{body}分") if fresh else None
 
 
 def _open_rating_question(session: Session, customer_id: int, channel: Channel) -> Message | None:
