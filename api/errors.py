@@ -14,6 +14,7 @@ from huisheng.errors import (
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
     UpstreamUnavailableError,
 )
 
@@ -23,6 +24,7 @@ STATUS_BY_ERROR: list[tuple[type[HuishengError], int]] = [
     (ConflictError, 409),
     (NotAuthenticatedError, 401),
     (PermissionDeniedError, 403),
+    (RateLimitedError, 429),
     (UpstreamUnavailableError, 503),
 ]
 
@@ -43,7 +45,11 @@ def error_body(code: str, message: str, details: object = None) -> dict[str, obj
 
 async def _huisheng_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HuishengError)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotAuthenticatedError) else None
+    headers: dict[str, str] | None = None
+    if isinstance(error, NotAuthenticatedError):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(error, RateLimitedError):
+        headers = {"Retry-After": str(error.retry_after)}
     return JSONResponse(
         error_body(error.code, error.message, error.details), status_code=status_for(error), headers=headers
     )

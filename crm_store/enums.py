@@ -87,6 +87,18 @@ class EscalationCategory(StrEnum):
     OTHER = "other"
 
 
+class ResolutionReason(StrEnum):
+    """Why a case was resolved or closed; the dashboard counts them, the free text says the rest."""
+
+    SOLVED = "solved"
+    REFUNDED = "refunded"
+    REPLACED = "replaced"
+    EXPLAINED = "explained"
+    DUPLICATE = "duplicate"
+    NO_RESPONSE = "no_response"
+    INVALID = "invalid"
+
+
 class EscalationEventKind(StrEnum):
     CREATED = "created"
     ASSIGNED = "assigned"

@@ -48,6 +48,16 @@ class PermissionDeniedError(HuishengError):
     code = "permission_denied"
 
 
+class RateLimitedError(HuishengError):
+    """Too many tries in a short time (failed logins); `retry_after` says how many seconds to wait."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, details={"retry_after_seconds": retry_after})
+        self.retry_after = retry_after
+
+
 class UpstreamUnavailableError(HuishengError):
     """A service we depend on (Rasa, WeChat, the model) did not answer."""
 

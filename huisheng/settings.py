@@ -118,6 +118,23 @@ class ChatSettings(BaseModel):
     turn_wait_seconds: float = Field(default=30, gt=0)
 
 
+class ConsoleSettings(BaseModel):
+    """The staff console: how long a login lasts, how guessing is throttled, when an SLA counts as near."""
+
+    # A login ends after this long without a request, and in any case after session_max_hours.
+    session_idle_hours: float = Field(default=12, gt=0)
+    session_max_hours: float = Field(default=168, gt=0)
+    # Failed logins within the window, per account and per address, before further tries are refused.
+    login_window_minutes: float = Field(default=15, gt=0)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=30, ge=1)
+    # A case whose SLA ends within this many minutes is shown as near breach.
+    sla_warning_minutes: int = Field(default=60, ge=1)
+    queue_page_size: int = Field(default=50, ge=5, le=500)
+    # How often an open queue or case page asks for what changed.
+    poll_seconds: float = Field(default=5, gt=0)
+
+
 class WechatSettings(BaseModel):
     app_id: str = ""
     token: SecretStr | None = None
@@ -197,6 +214,7 @@ class Settings(BaseSettings):
     wechat: WechatSettings = Field(default_factory=WechatSettings)
     redis: RedisSettings = Field(default_factory=RedisSettings)
     widget: WidgetSettings = Field(default_factory=WidgetSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @classmethod
     def settings_customise_sources(

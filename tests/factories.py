@@ -12,6 +12,7 @@ from crm_store.base import utcnow
 from crm_store.enums import Channel, CustomerTier, OrderStatus, StaffRole
 from crm_store.models import Customer, Order, StaffUser
 from huisheng.services import customers, staff
+from huisheng.services.staff_auth import LoginPolicy
 
 _numbers = itertools.count(1)
 
@@ -59,14 +60,25 @@ def make_order(
     return order
 
 
+# Loose enough for tests that log in many times, strict enough for the ones that test throttling.
+LOGIN_POLICY = LoginPolicy(window=timedelta(minutes=15), max_failures=5, max_failures_per_ip=30)
+PASSWORD = "test-password-2026"
+
+
 def make_staff(
-    session: Session, *, role: StaffRole = StaffRole.AGENT, username: str | None = None
+    session: Session,
+    *,
+    role: StaffRole = StaffRole.AGENT,
+    username: str | None = None,
+    password: str | None = None,
+    display_name: str = "小王",
 ) -> StaffUser:
     return staff.create_staff(
         session,
         username=username or f"agent{next(_numbers)}",
-        display_name="小王",
+        display_name=display_name,
         role=role,
+        password=password,
     )
 
 

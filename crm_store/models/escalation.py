@@ -14,6 +14,7 @@ from crm_store.enums import (
     EscalationEventKind,
     EscalationStatus,
     Priority,
+    ResolutionReason,
     SentimentLabel,
 )
 from crm_store.models.tag import escalation_tags
@@ -56,6 +57,10 @@ class Escalation(TimestampMixin, Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     resolution: Mapped[str | None] = mapped_column(Text)
+    resolution_reason: Mapped[ResolutionReason | None] = mapped_column(str_enum(ResolutionReason))
+    # Optimistic locking: every staff change names the version it saw and bumps it, so of two people
+    # changing one case at once the second is told, not silently overwritten.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     customer: Mapped[Customer] = relationship()
     conversation: Mapped[Conversation | None] = relationship()

@@ -96,8 +96,16 @@ def create_staff(
     display_name: str = typer.Option(..., "--name", help="Name shown to colleagues."),
     role: str = typer.Option("agent", help="agent, supervisor, manager or admin."),
     email: str | None = typer.Option(None, help="Work email."),
+    password: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="HUISHENG_STAFF_PASSWORD",
+        help="Console password (at least 10 characters); asked for when not given.",
+    ),
 ) -> None:
-    """Create a staff user."""
+    """Create a staff user who can log in to the console, e.g. the first admin: --role admin."""
     from huisheng.services import staff
 
     runtime = Runtime()
@@ -105,7 +113,12 @@ def create_staff(
         ensure_schema(runtime)
         with runtime.session() as session:
             user = staff.create_staff(
-                session, username=username, display_name=display_name, role=role, email=email
+                session,
+                username=username,
+                display_name=display_name,
+                role=role,
+                email=email,
+                password=password,
             )
             typer.echo(f"created {user.role.value} {user.username} (id {user.id})")
     except HuishengError as error:

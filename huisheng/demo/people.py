@@ -307,6 +307,8 @@ STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("admin", "系统管理员", StaffRole.ADMIN),
 )
 STAFF_EMAIL_DOMAIN = "huisheng.example"
+# Every demo account's console password, outside production only (like the dev-<username>-token tokens).
+DEMO_PASSWORD = "huisheng-demo-2026"
 
 
 @dataclass(frozen=True, slots=True)

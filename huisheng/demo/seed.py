@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from crm_store.base import utcnow
 from crm_store.enums import OrderStatus
 from crm_store.models import AuditEntry, Order
-from huisheng.demo import activity, queue, shop
+from huisheng.demo import activity, people, queue, shop
 from huisheng.demo.catalog import SHOP_NAME
 from huisheng.demo.shop import DEMO_ACTOR, DemoShop
 from huisheng.errors import InvalidInputError
@@ -109,8 +109,12 @@ def _summary(demo: DemoShop, *, seed: int, existing: int, production: bool) -> s
     if demo.tokens:
         tokens = ", ".join(f"{user}={token}" for user, token in demo.tokens.items())
         parts.append(f"Development-only demo API tokens (never use them outside development): {tokens}.")
+        parts.append(
+            f"Every demo staff account logs in at /console with the password {people.DEMO_PASSWORD} "
+            "(development only)."
+        )
     elif production:
-        parts.append("No API tokens were issued because this is production.")
+        parts.append("No API tokens or passwords were issued because this is production.")
     if existing:
         how = "because --force was given" if production else "because this is not production"
         parts.append(

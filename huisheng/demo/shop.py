@@ -85,6 +85,7 @@ def seed_products(shop: DemoShop) -> None:
 
 
 def seed_staff(shop: DemoShop, *, issue_tokens: bool) -> None:
+    """The demo team; outside production each gets a known console password and API token."""
     taken = {u.username: u for u in shop.session.scalars(select(StaffUser))}
     for member in people.STAFF:
         user = taken.get(member.username)
@@ -98,6 +99,7 @@ def seed_staff(shop: DemoShop, *, issue_tokens: bool) -> None:
                 display_name=member.display_name,
                 role=member.role,
                 email=f"{member.username}@{people.STAFF_EMAIL_DOMAIN}",
+                password=people.DEMO_PASSWORD if issue_tokens else None,
                 actor=DEMO_ACTOR,
             )
             shop.counts["staff"] += 1

@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from crm_store.enums import StaffRole
+from crm_store.models import StaffUser
 from huisheng.cli.main import app
+from huisheng.runtime import Runtime
+from huisheng.services import staff_auth
+from tests.factories import LOGIN_POLICY as POLICY
 
 runner = CliRunner()
 
@@ -48,9 +54,44 @@ def test_check_db_fails_on_an_unmigrated_database(sqlite_env: Path) -> None:
 
 def test_create_staff_refuses_a_bad_username(sqlite_env: Path) -> None:
     runner.invoke(app, ["migrate"])
-    result = runner.invoke(app, ["create-staff", "Bad Name!", "--name", "坏名字"])
+    result = runner.invoke(
+        app, ["create-staff", "Bad Name!", "--name", "坏名字", "--password", "a-long-secret-1"]
+    )
     assert result.exit_code == 2
     assert "not a valid username" in result.output
+
+
+def test_create_staff_makes_the_first_admin_with_a_prompted_password_who_can_log_in(sqlite_env: Path) -> None:
+    runner.invoke(app, ["migrate"])
+    result = runner.invoke(
+        app,
+        ["create-staff", "boss", "--name", "老板", "--role", "admin"],
+        input="correct-horse-9\ncorrect-horse-9\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "created admin boss" in result.output
+    runtime = Runtime()
+    try:
+        with runtime.session() as session:
+            user = staff_auth.login(
+                session, username="boss", password="correct-horse-9", ip="127.0.0.1", policy=POLICY
+            )
+            assert user.role is StaffRole.ADMIN
+    finally:
+        runtime.close()
+
+
+def test_create_staff_refuses_a_weak_password_and_stores_nobody(sqlite_env: Path) -> None:
+    runner.invoke(app, ["migrate"])
+    result = runner.invoke(app, ["create-staff", "boss", "--name", "老板", "--password", "short"])
+    assert result.exit_code == 2
+    assert "至少需要 10 个字符" in result.output
+    runtime = Runtime()
+    try:
+        with runtime.session() as session:
+            assert session.scalar(select(func.count(StaffUser.id))) == 0
+    finally:
+        runtime.close()
 
 
 def test_seed_demo_on_a_fresh_database_migrates_first(sqlite_env: Path) -> None:
@@ -61,7 +102,7 @@ def test_seed_demo_on_a_fresh_database_migrates_first(sqlite_env: Path) -> None:
 
 
 def test_commands_that_need_the_schema_say_in_one_line_what_to_run(sqlite_env: Path) -> None:
-    result = runner.invoke(app, ["create-staff", "li.hua", "--name", "李华"])
+    result = runner.invoke(app, ["create-staff", "li.hua", "--name", "李华", "--password", "a-long-secret-1"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1].endswith("run `huisheng migrate` first")
     assert "Traceback" not in result.output

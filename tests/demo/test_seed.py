@@ -176,7 +176,7 @@ def test_production_with_force_seeds_but_issues_no_tokens(session: Session) -> N
     make_customer(session)
     text = seed_demo_data(session, customers=CUSTOMERS, production=True, force=True)
     assert "--force" in text and "dev-" not in text
-    assert all(u.api_token_hash is None for u in session.scalars(select(StaffUser)))
+    assert all(not u.tokens and u.password_hash is None for u in session.scalars(select(StaffUser)))
 
 
 def test_outside_production_a_non_empty_store_is_seeded_and_the_summary_says_so(session: Session) -> None:
