@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.access import Rule, allows, mark
 from crm_store.enums import StaffRole
 from crm_store.models import StaffUser
 from huisheng.errors import NotAuthenticatedError, PermissionDeniedError
+from huisheng.labels import ROLE_LABELS
 from huisheng.runtime import Runtime
-from huisheng.services import staff
+from huisheng.services import staff, staff_auth
 from huisheng.services.audit import Actor
 from huisheng.settings import Settings
 
@@ -54,19 +59,72 @@ def get_current_staff(
 
 CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]
 
-# Each role can do everything the roles before it can.
-_RANK = {StaffRole.AGENT: 0, StaffRole.SUPERVISOR: 1, StaffRole.MANAGER: 2, StaffRole.ADMIN: 3}
-
 
 def require_role(minimum: StaffRole) -> Callable[[StaffUser], StaffUser]:
+    """A JSON API route's rule: a bearer token of `minimum` or a higher role."""
+
     def check(user: CurrentStaff) -> StaffUser:
-        if _RANK[user.role] < _RANK[minimum]:
+        if not allows(user.role, minimum):
             raise PermissionDeniedError(
                 f"this needs the {minimum.value} role or higher; you are {user.role.value}"
             )
         return user
 
-    return check
+    return cast(Callable[[StaffUser], StaffUser], mark(check, Rule(minimum=minimum, via="token")))
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleLogin:
+    """The signed-in console user and their session's CSRF token, which every form must send back."""
+
+    staff: StaffUser
+    csrf_token: str
+    session_id: int
+
+
+SESSION_COOKIE = "hs_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def get_console_login(request: Request, runtime: RuntimeDep) -> ConsoleLogin:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise NotAuthenticatedError("请先登录", code="login_required")
+    idle = timedelta(hours=runtime.settings.console.session_idle_hours)
+    with runtime.session() as session:
+        record = staff_auth.session_for(session, cookie=cookie, idle=idle)
+        login = ConsoleLogin(staff=record.staff, csrf_token=record.csrf_token, session_id=record.id)
+    if request.method not in _SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and _is_form(request):
+            sent = str((await request.form()).get(CSRF_FIELD) or "")
+        if not sent or not hmac.compare_digest(sent, login.csrf_token):
+            raise PermissionDeniedError("页面已过期，请刷新后重试", code="csrf_failed")
+    return login
+
+
+def _is_form(request: Request) -> bool:
+    kind = request.headers.get("content-type", "")
+    return kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
+ConsoleLoginDep = Annotated[ConsoleLogin, Depends(get_console_login)]
+
+
+def require_console_role(minimum: StaffRole) -> Callable[..., Any]:
+    """A console page's rule: a signed-in session of `minimum` or a higher role (and CSRF on changes)."""
+
+    def check(login: ConsoleLoginDep) -> ConsoleLogin:
+        if not allows(login.staff.role, minimum):
+            raise PermissionDeniedError(
+                f"此页面需要{ROLE_LABELS[minimum]}或更高权限；您的角色是{ROLE_LABELS[login.staff.role]}",
+                code="permission_denied",
+            )
+        return login
+
+    return cast(Callable[..., Any], mark(check, Rule(minimum=minimum, via="session")))
 
 
 def actor_of(user: StaffUser) -> Actor:

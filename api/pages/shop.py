@@ -6,15 +6,18 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.access import open_to
 from api.deps import SettingsDep
 from api.pages import STATIC_DIR, TEMPLATES_DIR
 from huisheng.demo.catalog import PRODUCTS, DemoProduct
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False, dependencies=[Depends(open_to("anyone (demo shop, widget files)"))]
+)
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
 WIDGET_DIR = STATIC_DIR / "widget"

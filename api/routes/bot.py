@@ -9,12 +9,18 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from api.access import open_to
 from api.deps import RuntimeDep
 from api.schemas.chat import MessageOut
 from huisheng.errors import NotAuthenticatedError
 from huisheng.services import bot_push
 
-router = APIRouter(prefix="/bot", tags=["bot"], include_in_schema=True)
+router = APIRouter(
+    prefix="/bot",
+    tags=["bot"],
+    include_in_schema=True,
+    dependencies=[Depends(open_to("the Rasa server (relay token)"))],
+)
 _bearer = HTTPBearer(auto_error=False, description="HUISHENG_RASA_TOKEN, which only the Rasa server holds.")
 
 

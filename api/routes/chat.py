@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.access import open_to
 from api.deps import RuntimeDep
 from api.schemas.chat import (
     ChatMessageIn,
@@ -32,7 +33,9 @@ from huisheng.services import transcript
 from huisheng.services.chat_choices import Choice
 from huisheng.services.transcript import MessageView
 
-router = APIRouter(prefix="/chat", tags=["chat"])
+router = APIRouter(
+    prefix="/chat", tags=["chat"], dependencies=[Depends(open_to("website visitors (signed visitor token)"))]
+)
 
 PING_SECONDS = 15.0
 _visitor_bearer = HTTPBearer(auto_error=False, description="The visitor token from POST /api/chat/visitors.")

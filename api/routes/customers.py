@@ -27,17 +27,24 @@ def search(
 
 @router.get("/by-identity", summary="The customer behind a web visitor id or WeChat openid")
 def by_identity(
-    session: SessionDep, channel: Channel, external_id: Annotated[str, Query(min_length=1, max_length=128)]
+    session: SessionDep,
+    user: CurrentStaff,
+    channel: Channel,
+    external_id: Annotated[str, Query(min_length=1, max_length=128)],
 ) -> Customer360:
     customer = customers.find_by_identity(session, channel=channel, external_id=external_id)
     if customer is None:
         raise NotFoundError(f"no customer with {channel.value} identity {external_id}")
-    return Customer360.model_validate(customer_view.customer_360(session, customer_id=customer.id))
+    return Customer360.model_validate(
+        customer_view.customer_360(session, customer_id=customer.id, viewer=user)
+    )
 
 
 @router.get("/{customer_id}", summary="The customer 360 view")
-def get_one(session: SessionDep, customer_id: int) -> Customer360:
-    return Customer360.model_validate(customer_view.customer_360(session, customer_id=customer_id))
+def get_one(session: SessionDep, user: CurrentStaff, customer_id: int) -> Customer360:
+    return Customer360.model_validate(
+        customer_view.customer_360(session, customer_id=customer_id, viewer=user)
+    )
 
 
 @router.post(
@@ -53,4 +60,4 @@ def merge(customer_id: int, body: MergeIn, session: SessionDep, user: CurrentSta
         actor=actor_of(user),
         reason=body.reason,
     )
-    return Customer360.model_validate(customer_view.customer_360(session, customer_id=merged.id))
+    return Customer360.model_validate(customer_view.customer_360(session, customer_id=merged.id, viewer=user))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.access import open_to
 from api.deps import RuntimeDep
 from crm_store import migrate
 from crm_store.session import connect_read_only
 from huisheng import __version__
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[Depends(open_to("anyone: load balancers and monitors"))])
 
 
 @router.get("/health", summary="Is Huisheng up and its database reachable and migrated?")

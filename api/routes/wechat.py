@@ -19,6 +19,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import WeChatSigner
 
+from api.access import open_to
 from huisheng.channels.wechat import WeChatChannel, attach, inbound_of, passive_text
 from huisheng.errors import InvalidInputError, PermissionDeniedError, UpstreamUnavailableError
 from huisheng.settings import WechatSettings
@@ -39,7 +40,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             channel.close()
 
 
-router = APIRouter(tags=["wechat"], lifespan=_lifespan)
+router = APIRouter(
+    tags=["wechat"], lifespan=_lifespan, dependencies=[Depends(open_to("WeChat servers (signature)"))]
+)
 
 # WeChat's own messages are a few hundred bytes; anything near this is not from WeChat.
 MAX_BODY_BYTES = 64 * 1024

@@ -71,6 +71,9 @@ class Escalation(TimestampMixin, Base):
         back_populates="escalation", cascade="all, delete-orphan", order_by="EscalationEvent.id"
     )
 
+    # Every UPDATE of the row checks the version it read and bumps it; a lost race is a StaleDataError.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
 
 class EscalationEvent(Base):
     __tablename__ = "escalation_events"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_store.models import AuditEntry
@@ -46,3 +48,48 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    entity_type: str | None = None
+    entity_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def search(
+    session: Session, *, filters: AuditFilter, page: int = 1, page_size: int = 50
+) -> tuple[list[AuditEntry], int]:
+    """Audit entries newest first, filtered in SQL, with the total for paging."""
+    query = select(AuditEntry)
+    if filters.actor:
+        query = query.where(AuditEntry.actor_label == filters.actor.strip().lower())
+    if filters.action:
+        # "customer." finds every customer action; a full name finds one.
+        action = filters.action.strip()
+        query = query.where(
+            AuditEntry.action.startswith(action) if action.endswith(".") else AuditEntry.action == action
+        )
+    if filters.entity_type:
+        query = query.where(AuditEntry.entity_type == filters.entity_type.strip())
+    if filters.entity_id is not None:
+        query = query.where(AuditEntry.entity_id == filters.entity_id)
+    if filters.since is not None:
+        query = query.where(AuditEntry.created_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEntry.created_at < filters.until)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    entries = session.scalars(
+        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .offset((max(1, page) - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(entries), total
+
+
+def actions(session: Session) -> list[str]:
+    """Every action name the log holds, for the filter's choices."""
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

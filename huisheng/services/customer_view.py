@@ -1,20 +1,31 @@
-"""The customer 360 view: one customer with orders, conversations, open cases and review mood."""
+"""The customer 360 view: identities, orders, conversations, reviews, cases, CSAT, notes — masked per viewer."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from crm_store.enums import SentimentLabel
-from crm_store.models import Conversation, Escalation, Order, Review
+from crm_store.models import Conversation, Escalation, Order, Review, StaffUser
+from huisheng.services import audit, customer_notes
+from huisheng.services.audit import Actor
 from huisheng.services.customers import get_customer
 from huisheng.services.escalations import OPEN_STATUSES
+from huisheng.services.masking import masked, sees_pii
 
 
-def customer_360(session: Session, *, customer_id: int, recent: int = 10) -> dict[str, Any]:
+def customer_360(
+    session: Session, *, customer_id: int, viewer: StaffUser, recent: int = 10
+) -> dict[str, Any]:
+    """Everything staff know about one customer; the view itself is written to the audit log."""
     customer = get_customer(session, customer_id=customer_id)
+    unmasked = sees_pii(viewer)
+
+    def pii(value: str | None, field: Any) -> str | None:
+        return value if unmasked else masked(value, field)
+
     orders = session.scalars(
         select(Order).where(Order.customer_id == customer.id).order_by(Order.created_at.desc()).limit(recent)
     ).all()
@@ -24,10 +35,18 @@ def customer_360(session: Session, *, customer_id: int, recent: int = 10) -> dic
         .order_by(Conversation.started_at.desc())
         .limit(recent)
     ).all()
-    open_cases = session.scalars(
+    cases = session.scalars(
         select(Escalation)
-        .where(Escalation.customer_id == customer.id, Escalation.status.in_(OPEN_STATUSES))
-        .order_by(Escalation.sla_due_at)
+        .where(Escalation.customer_id == customer.id)
+        .order_by(Escalation.created_at.desc())
+        .limit(recent * 2)
+    ).all()
+    reviews = session.scalars(
+        select(Review)
+        .where(Review.customer_id == customer.id)
+        .options(selectinload(Review.aspects))
+        .order_by(Review.created_at.desc())
+        .limit(recent)
     ).all()
     review_count, negative_count = session.execute(
         select(
@@ -35,22 +54,56 @@ def customer_360(session: Session, *, customer_id: int, recent: int = 10) -> dic
             func.coalesce(func.sum(case((Review.sentiment_label == SentimentLabel.NEGATIVE, 1), else_=0)), 0),
         ).where(Review.customer_id == customer.id)
     ).one()
+    rated = session.scalars(
+        select(Conversation)
+        .where(Conversation.customer_id == customer.id, Conversation.csat_score.is_not(None))
+        .order_by(Conversation.csat_at.desc())
+        .limit(recent)
+    ).all()
     average_csat = session.scalar(
         select(func.avg(Conversation.csat_score)).where(Conversation.customer_id == customer.id)
+    )
+    audit.record(
+        session,
+        actor=Actor.staff(viewer.id, viewer.username),
+        action="customer.viewed",
+        entity_type="customer",
+        entity_id=customer.id,
+        details={"masked": not unmasked},
     )
     return {
         "id": customer.id,
         "name": customer.name,
-        "phone": customer.phone,
-        "email": customer.email,
+        "phone": pii(customer.phone, "phone"),
+        "email": pii(customer.email, "email"),
+        "masked": not unmasked,
         "tier": customer.tier,
         "created_at": customer.created_at,
         "identities": customer.identities,
         "tags": [tag.name for tag in customer.tags],
-        "recent_orders": orders,
-        "open_escalations": open_cases,
+        "recent_orders": [_order(order, unmasked) for order in orders],
+        "open_escalations": [c for c in cases if c.status in OPEN_STATUSES],
+        "escalations": cases,
         "recent_conversations": conversations,
+        "reviews": reviews,
+        "csat_history": rated,
+        "notes": customer_notes.list_notes(session, customer_id=customer.id),
         "review_count": int(review_count),
         "negative_review_count": int(negative_count),
         "average_csat": round(float(average_csat), 2) if average_csat is not None else None,
+    }
+
+
+def _order(order: Order, unmasked: bool) -> dict[str, Any]:
+    return {
+        "order_no": order.order_no,
+        "status": order.status,
+        "amount": order.amount,
+        "items": order.items,
+        "carrier": order.carrier,
+        "tracking_no": order.tracking_no,
+        "address": order.address if unmasked else masked(order.address, "address"),
+        "created_at": order.created_at,
+        "shipped_at": order.shipped_at,
+        "delivered_at": order.delivered_at,
     }

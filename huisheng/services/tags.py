@@ -66,3 +66,17 @@ def tag_escalation(session: Session, *, escalation_id: int, tag: str, actor: Act
         session, escalation.tags, name=tag, entity_type="escalation", entity_id=escalation.id, actor=actor
     )
     return escalation
+
+
+def untag_escalation(session: Session, *, escalation_id: int, tag: str, actor: Actor = SYSTEM) -> Escalation:
+    escalation = get_escalation(session, escalation_id=escalation_id)
+    escalation.tags = [t for t in escalation.tags if t.name != tag.strip()]
+    audit.record(
+        session,
+        actor=actor,
+        action="escalation.untagged",
+        entity_type="escalation",
+        entity_id=escalation.id,
+        details={"tag": tag.strip()},
+    )
+    return escalation
