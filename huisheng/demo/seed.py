@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from crm_store.base import utcnow
 from crm_store.enums import OrderStatus
 from crm_store.models import AuditEntry, Order
-from huisheng.demo import activity, people, queue, shop
+from huisheng.demo import activity, people, queue, replies, shop
 from huisheng.demo.catalog import SHOP_NAME
 from huisheng.demo.shop import DEMO_ACTOR, DemoShop
 from huisheng.errors import InvalidInputError
@@ -61,6 +61,7 @@ def seed_demo_data(
     taken_order_nos = set(session.scalars(select(Order.order_no)))
     shop.seed_products(demo)
     shop.seed_staff(demo, issue_tokens=not production)
+    replies.seed_canned_replies(demo)
     shop.seed_well_known(demo, taken_order_nos)
     shop.seed_customers(demo, customers - WELL_KNOWN_CUSTOMERS, taken_order_nos)
     activity.seed_reviews(demo)
@@ -101,7 +102,8 @@ def _summary(demo: DemoShop, *, seed: int, existing: int, production: bool) -> s
         f"{counts['conversations.closed']} closed conversations ({counts['csat']} with a CSAT score, "
         f"{counts['messages']} messages in all), {counts['conversations.waiting']} conversations waiting for "
         f"staff and {counts['conversations.with_staff']} being handled by staff, {counts['escalations']} "
-        f"escalations across the queue, {counts['staff']} staff users and {tags} customer tags.",
+        f"escalations across the queue, {counts['staff']} staff users, "
+        f"{counts['canned_replies']} canned replies and {tags} customer tags.",
         f"Well-known records: web visitor {shop.WEB_DEMO_VISITOR} owns {shop.DEMO_SHIPPED_ORDER} (shipped by "
         f"顺丰速运, tracking {shop.DEMO_TRACKING_NO}) and {shop.DEMO_PAID_ORDER} (paid, not yet shipped); "
         f"WeChat openid {shop.WECHAT_DEMO_OPENID} owns {shop.DEMO_DELIVERED_ORDER} (delivered).",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -16,7 +16,7 @@ from crm_store.enums import Channel, EscalationCategory, EscalationStatus, Prior
 from crm_store.models import Conversation, Customer, Escalation, StaffUser, Tag, escalation_tags
 from huisheng.services.escalations import OPEN_STATUSES
 
-_Query = TypeVar("_Query", bound=Select[Unpack[tuple[Any, ...]]])
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 # Most urgent first; the ladder in escalations.py runs the other way.
 _URGENCY = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 
