@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_store.base import utcnow
@@ -25,6 +25,8 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 # last_seen_at is written at most this often, so every page view is not a write.
 _TOUCH_EVERY = timedelta(minutes=1)
+# Login attempts (and revoked sessions) are kept this long for the audit trail of who tried what.
+KEEP_ATTEMPTS = timedelta(days=30)
 # Verified against when the username is unknown, so a missing account costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("huisheng-no-such-user")
 
@@ -98,6 +100,7 @@ def login(session: Session, *, username: str, password: str, ip: str, policy: Lo
         # Stored with older Argon2 parameters: upgraded now that the plain password is at hand.
         user.password_hash = rehashed
     user.last_login_at = now
+    _prune(session, user=user, now=now)
     audit.record(
         session,
         actor=Actor.staff(user.id, user.username),
@@ -107,6 +110,21 @@ def login(session: Session, *, username: str, password: str, ip: str, policy: Lo
         details={"ip": ip},
     )
     return user
+
+
+def _prune(session: Session, *, user: StaffUser, now: datetime) -> None:
+    """Drops this account's old attempts and dead sessions at each login, so neither table grows forever."""
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.username == user.username, LoginAttempt.attempted_at < now - KEEP_ATTEMPTS
+        )
+    )
+    session.execute(
+        delete(StaffSession).where(
+            StaffSession.staff_id == user.id,
+            or_(StaffSession.expires_at < now, StaffSession.revoked_at < now - KEEP_ATTEMPTS),
+        )
+    )
 
 
 def _refuse_if_throttled(
