@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from nlp.encoder.build import EncoderBuildError, Vocabulary, build_encoder, packaged_source
+from nlp.encoder.build import EncoderBuildError, VocabularyCut, build_encoder, packaged_source
 
 logger = logging.getLogger("build_encoder")
 
@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--vocabulary",
-        choices=[v.value for v in Vocabulary],
-        default=Vocabulary.ZH_EN.value,
+        choices=[v.value for v in VocabularyCut],
+        default=VocabularyCut.ZH_EN.value,
         help="zh-en: the pieces Chinese and English text can use (same outputs there, half the size); "
         "full: all 250k XLM-R pieces",
     )
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         report = build_encoder(
             args.out,
             source=source,
-            vocabulary=Vocabulary(args.vocabulary),
+            vocabulary=VocabularyCut(args.vocabulary),
             reference=reference,
             force=args.force,
         )

