@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
 from crm_store.enums import StaffRole
 
@@ -82,17 +82,30 @@ def _rules(dependant: Dependant) -> Iterator[Rule]:
         yield from _rules(sub)
 
 
+def _served_routes(app: FastAPI) -> Iterator[tuple[str, BaseRoute]]:
+    """Each route with the path it is served at. FastAPI ≥ 0.12x keeps included routers as lazy branches
+    of app.routes (their routes are reached through route contexts); older versions copy them in."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # an older FastAPI: every route sits in app.routes with its full path
+        for route in app.routes:
+            yield getattr(route, "path", ""), route
+        return
+    for context in iter_route_contexts(app.routes):
+        yield context.path or getattr(context.original_route, "path", ""), context.original_route
+
+
 def route_rules(app: FastAPI) -> list[RouteRule]:
     """One row per method and path the app serves, with the rules found on it (none is a bug)."""
     rows: list[RouteRule] = []
-    for route in app.routes:
+    for path, route in _served_routes(app):
         if isinstance(route, APIRoute):
             rules = tuple(dict.fromkeys(_rules(route.dependant)))
             for method in sorted((route.methods or set()) - {"HEAD"}):
-                rows.append(RouteRule(method, route.path, rules, route.summary or route.name))
+                rows.append(RouteRule(method, path, rules, route.summary or route.name))
         elif isinstance(route, Mount):
             rows.append(
-                RouteRule("GET", f"{route.path}/…", (Rule(audience="anyone (static files)", via="own"),), "")
+                RouteRule("GET", f"{path}/…", (Rule(audience="anyone (static files)", via="own"),), "")
             )
     return sorted(rows, key=lambda r: (r.path, r.method))
 
