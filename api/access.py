@@ -92,7 +92,7 @@ def _served_routes(app: FastAPI) -> Iterator[tuple[str, BaseRoute]]:
             yield getattr(route, "path", ""), route
         return
     for context in iter_route_contexts(app.routes):
-        yield context.path or getattr(context.original_route, "path", ""), context.original_route
+        yield str(context.path or getattr(context.original_route, "path", "")), context.original_route
 
 
 def route_rules(app: FastAPI) -> list[RouteRule]:
