@@ -7,6 +7,7 @@ from crm_store.enums import (
     ConversationStatus,
     CustomerTier,
     EscalationCategory,
+    EscalationEventKind,
     EscalationStatus,
     MessageSender,
     OrderStatus,
@@ -86,6 +87,35 @@ SENDER_LABELS = {
     MessageSender.STAFF: "客服",
     MessageSender.SYSTEM: "系统",
 }
+EVENT_LABELS = {
+    EscalationEventKind.CREATED: "创建工单",
+    EscalationEventKind.ASSIGNED: "分配",
+    EscalationEventKind.STATUS_CHANGED: "状态变更",
+    EscalationEventKind.PRIORITY_CHANGED: "优先级变更",
+    EscalationEventKind.NOTE: "内部备注",
+    EscalationEventKind.JOINED: "客户再次要求人工",
+}
+# The bot's intents (bot/domain.yml), as staff read them beside a customer's message.
+INTENT_LABELS = {
+    "greet": "问候",
+    "goodbye": "告别",
+    "thank": "致谢",
+    "affirm": "肯定",
+    "deny": "否定",
+    "bot_challenge": "问是否机器人",
+    "order_status": "查订单",
+    "shipping_info": "物流咨询",
+    "return_policy": "退换政策",
+    "refund_status": "退款进度",
+    "change_address": "改地址",
+    "invoice": "发票",
+    "payment_issue": "支付问题",
+    "product_info": "商品咨询",
+    "complain": "投诉",
+    "request_human": "转人工",
+    "rate_service": "评价服务",
+    "out_of_scope": "超出范围",
+}
 
 # Every catalogue by the name templates use for it.
 ALL = {
@@ -100,4 +130,6 @@ ALL = {
     "sentiment": SENTIMENT_LABELS,
     "conversation_status": CONVERSATION_STATUS_LABELS,
     "sender": SENDER_LABELS,
+    "event": EVENT_LABELS,
+    "intent": INTENT_LABELS,
 }
