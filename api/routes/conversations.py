@@ -10,22 +10,12 @@ from api.deps import CurrentStaff, RuntimeDep, SessionDep, require_role
 from api.schemas.chat import DeskOut, HistoryOut, MessageOut, ResolveIn, StaffReplyIn, agent_of
 from crm_store.enums import StaffRole
 from huisheng.services import audit, conversations, transcript
-from huisheng.services.staff_desk import DeskResult, ensure_can_work
+from huisheng.services.staff_desk import ensure_can_work
 
 router = APIRouter(
     prefix="/conversations", tags=["conversations"], dependencies=[Depends(require_role(StaffRole.AGENT))]
 )
 ConversationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def _out(result: DeskResult) -> DeskOut:
-    return DeskOut(
-        conversation_id=result.conversation_id,
-        status=result.status,
-        agent=agent_of(result.agent_name),
-        duplicate=result.duplicate,
-        messages=[MessageOut.of(m) for m in result.messages],
-    )
 
 
 @router.get("/{conversation_id}/messages", summary="A conversation's messages, oldest first")
@@ -59,18 +49,20 @@ def post_reply(
     result = runtime.desk.reply(
         conversation_id=conversation_id, staff_id=user.id, text=body.text, client_id=body.client_id
     )
-    return _out(result)
+    return DeskOut.of(result)
 
 
 @router.post("/{conversation_id}/release", summary="Hand the conversation back to the bot")
 def release(conversation_id: ConversationId, user: CurrentStaff, runtime: RuntimeDep) -> DeskOut:
-    return _out(runtime.desk.release(conversation_id=conversation_id, staff_id=user.id))
+    return DeskOut.of(runtime.desk.release(conversation_id=conversation_id, staff_id=user.id))
 
 
 @router.post("/{conversation_id}/resolve", summary="Resolve the case and close the conversation")
 def resolve(
     conversation_id: ConversationId, body: ResolveIn, user: CurrentStaff, runtime: RuntimeDep
 ) -> DeskOut:
-    return _out(
-        runtime.desk.resolve(conversation_id=conversation_id, staff_id=user.id, resolution=body.resolution)
+    return DeskOut.of(
+        runtime.desk.resolve(
+            conversation_id=conversation_id, staff_id=user.id, resolution=body.resolution, reason=body.reason
+        )
     )

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from crm_store.enums import ConversationStatus, MessageKind, MessageSender
+from crm_store.enums import ConversationStatus, MessageKind, MessageSender, ResolutionReason
+from huisheng.services.staff_desk import DeskResult
 from huisheng.services.transcript import MessageView
 
 CLIENT_ID = Field(
@@ -95,6 +96,9 @@ class StaffReplyIn(BaseModel):
 
 class ResolveIn(BaseModel):
     resolution: str = Field(min_length=1, max_length=2000, description="What was done for the customer.")
+    reason: ResolutionReason = Field(
+        default=ResolutionReason.SOLVED, description="Recorded on the conversation's open case."
+    )
 
 
 class DeskOut(BaseModel):
@@ -103,6 +107,16 @@ class DeskOut(BaseModel):
     agent: AgentOut | None
     duplicate: bool
     messages: list[MessageOut]
+
+    @classmethod
+    def of(cls, result: DeskResult) -> DeskOut:
+        return cls(
+            conversation_id=result.conversation_id,
+            status=result.status,
+            agent=agent_of(result.agent_name),
+            duplicate=result.duplicate,
+            messages=[MessageOut.of(m) for m in result.messages],
+        )
 
 
 def agent_of(name: str | None) -> AgentOut | None:

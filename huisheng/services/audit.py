@@ -71,7 +71,9 @@ def search(
         # "customer." finds every customer action; a full name finds one.
         action = filters.action.strip()
         query = query.where(
-            AuditEntry.action.startswith(action) if action.endswith(".") else AuditEntry.action == action
+            AuditEntry.action.startswith(action, autoescape=True)
+            if action.endswith(".")
+            else AuditEntry.action == action
         )
     if filters.entity_type:
         query = query.where(AuditEntry.entity_type == filters.entity_type.strip())

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from crm_store.base import utcnow
 from crm_store.models import CannedReply, Escalation
 from huisheng.errors import ConflictError, InvalidInputError, NotFoundError
-from huisheng.services import audit
+from huisheng.services import audit, escalations
 from huisheng.services.audit import Actor
 from huisheng.services.validation import clean_text, optional_text
 
@@ -137,6 +137,15 @@ def render(body: str, *, escalation: Escalation | None, staff_name: str, shop_na
         return value
 
     return Rendered(PLACEHOLDER_RE.sub(fill, body), unfilled)
+
+
+def render_reply(
+    session: Session, *, reply_id: int, escalation_id: int | None, staff_name: str, shop_name: str
+) -> Rendered:
+    """A stored reply filled in for one case (or for no case: only the sender's and the shop's names)."""
+    reply = get_reply(session, reply_id=reply_id)
+    case = escalations.get_escalation(session, escalation_id=escalation_id) if escalation_id else None
+    return render(reply.body, escalation=case, staff_name=staff_name, shop_name=shop_name)
 
 
 def unfilled_placeholders(text: str) -> list[str]:

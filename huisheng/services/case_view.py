@@ -102,6 +102,25 @@ def thread(session: Session, conversation_id: int, *, after_id: int = 0) -> list
     ]
 
 
+def case_thread(
+    session: Session, *, escalation_id: int, viewer: StaffUser, after_id: int = 0
+) -> list[ThreadMessage]:
+    """The case's conversation since `after_id` (what a page polls for). Reading it from the start is
+    reading the whole conversation and is audited; the polls that follow are not, or the log would fill."""
+    case = escalations.get_escalation(session, escalation_id=escalation_id)
+    if case.conversation_id is None:
+        return []
+    if after_id <= 0:
+        audit.record(
+            session,
+            actor=Actor.staff(viewer.id, viewer.username),
+            action="escalation.thread_viewed",
+            entity_type="escalation",
+            entity_id=case.id,
+        )
+    return thread(session, case.conversation_id, after_id=after_id)
+
+
 def case_view(session: Session, *, escalation_id: int, viewer: StaffUser) -> CaseView:
     """The case page's content; opening it is a view of personal data and goes in the audit log."""
     case = escalations.get_escalation(session, escalation_id=escalation_id)

@@ -8,14 +8,15 @@ version check in the UPDATE itself (the model's version_id_col) catches the race
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm_store.base import utcnow
-from crm_store.enums import EscalationStatus, ResolutionReason, StaffRole
+from crm_store.enums import EscalationCategory, EscalationStatus, Priority, ResolutionReason, StaffRole
 from crm_store.models import Escalation, EscalationEvent, StaffUser
 from huisheng.errors import ConflictError, HuishengError, InvalidInputError, PermissionDeniedError
 from huisheng.labels import RESOLUTION_LABELS, STATUS_LABELS
@@ -30,6 +31,41 @@ MAX_BULK = 200
 
 def actor_of(staff: StaffUser) -> Actor:
     return Actor.staff(staff.id, staff.username)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseState:
+    """What a change left the case as, readable after its session has closed: the version to send next."""
+
+    id: int
+    ticket_no: str
+    version: int
+    status: EscalationStatus
+    priority: Priority
+    category: EscalationCategory
+    assignee_id: int | None
+    assignee_name: str | None
+    resolution_reason: ResolutionReason | None
+    resolution: str | None
+    updated_at: datetime
+    tags: list[str] = field(default_factory=list)
+
+
+def state_of(escalation: Escalation) -> CaseState:
+    return CaseState(
+        id=escalation.id,
+        ticket_no=escalation.ticket_no,
+        version=escalation.version,
+        status=escalation.status,
+        priority=escalation.priority,
+        category=escalation.category,
+        assignee_id=escalation.assignee_id,
+        assignee_name=escalation.assignee.display_name if escalation.assignee is not None else None,
+        resolution_reason=escalation.resolution_reason,
+        resolution=escalation.resolution,
+        updated_at=escalation.updated_at,
+        tags=[t.name for t in escalation.tags],
+    )
 
 
 def stale_message(escalation: Escalation) -> str:
@@ -115,6 +151,7 @@ class BulkOutcome:
     assigned: bool
     error: str | None = None
     version: int | None = None
+    code: str | None = None
 
 
 def bulk_assign(
@@ -141,7 +178,7 @@ def bulk_assign(
                 outcomes.append(BulkOutcome(item.escalation_id, True, version=case.version))
         except HuishengError as error:
             # Stale, closed or missing: reported for this case, the rest of the batch still goes.
-            outcomes.append(BulkOutcome(item.escalation_id, False, error.message))
+            outcomes.append(BulkOutcome(item.escalation_id, False, error.message, code=error.code))
     return outcomes
 
 
@@ -193,6 +230,9 @@ def resolve(
     resolution: str,
 ) -> Escalation:
     """Resolves the case from wherever it stands (new, assigned or in progress) in the legal steps."""
+    # Checked before any step is taken, so a bad request is refused as a whole.
+    resolution = clean_text(resolution, field="resolution", max_length=escalations.MAX_DESCRIPTION_LENGTH)
+    reason = _reason(reason)
     escalation = escalations.get_escalation(session, escalation_id=escalation_id)
     check_version(escalation, version)
     ensure_can_change(staff, escalation)
@@ -244,17 +284,27 @@ def add_note(session: Session, *, escalation_id: int, staff: StaffUser, text: st
 
 
 def add_tag(session: Session, *, escalation_id: int, staff: StaffUser, tag: str) -> Escalation:
-    escalation = tags.tag_escalation(session, escalation_id=escalation_id, tag=tag, actor=actor_of(staff))
-    _touch(escalation)
-    _flush(session, escalation)
+    """Tags the case; tagging it twice changes nothing, the version included."""
+    escalation = escalations.get_escalation(session, escalation_id=escalation_id)
+    before = [t.name for t in escalation.tags]
+    tags.tag_escalation(session, escalation_id=escalation.id, tag=tag, actor=actor_of(staff))
+    _touch_if_changed(session, escalation, before)
     return escalation
 
 
 def remove_tag(session: Session, *, escalation_id: int, staff: StaffUser, tag: str) -> Escalation:
-    escalation = tags.untag_escalation(session, escalation_id=escalation_id, tag=tag, actor=actor_of(staff))
-    _touch(escalation)
-    _flush(session, escalation)
+    """Takes the tag off; removing one the case does not have changes nothing."""
+    escalation = escalations.get_escalation(session, escalation_id=escalation_id)
+    before = [t.name for t in escalation.tags]
+    tags.untag_escalation(session, escalation_id=escalation.id, tag=tag, actor=actor_of(staff))
+    _touch_if_changed(session, escalation, before)
     return escalation
+
+
+def _touch_if_changed(session: Session, escalation: Escalation, tags_before: list[str]) -> None:
+    if [t.name for t in escalation.tags] != tags_before:
+        _touch(escalation)
+        _flush(session, escalation)
 
 
 def assignable_staff(session: Session) -> list[StaffUser]:

@@ -11,7 +11,7 @@ from crm_store.enums import SentimentLabel
 from crm_store.models import Conversation, Escalation, Order, Review, StaffUser
 from huisheng.services import audit, customer_notes
 from huisheng.services.audit import Actor
-from huisheng.services.customers import get_customer
+from huisheng.services.customers import get_customer, search_customers
 from huisheng.services.escalations import OPEN_STATUSES
 from huisheng.services.masking import masked, sees_pii
 
@@ -92,6 +92,34 @@ def customer_360(
         "negative_review_count": int(negative_count),
         "average_csat": round(float(average_csat), 2) if average_csat is not None else None,
     }
+
+
+def find_customers(
+    session: Session, *, query: str, viewer: StaffUser, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The look-up box: customers whose name, phone or email contains `query`, masked for the viewer; who
+    looked for what is kept, as for every search of personal data."""
+    found = search_customers(session, query=query, limit=limit)
+    unmasked = sees_pii(viewer)
+    audit.record(
+        session,
+        actor=Actor.staff(viewer.id, viewer.username),
+        action="customer.searched",
+        entity_type="customer",
+        entity_id=None,
+        details={"query": query.strip(), "customers": len(found)},
+    )
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "phone": c.phone if unmasked else masked(c.phone, "phone"),
+            "email": c.email if unmasked else masked(c.email, "email"),
+            "tier": c.tier,
+            "created_at": c.created_at,
+        }
+        for c in found
+    ]
 
 
 def _order(order: Order, unmasked: bool) -> dict[str, Any]:

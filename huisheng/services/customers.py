@@ -180,12 +180,17 @@ def update_contact(
 def search_customers(session: Session, *, query: str, limit: int = 20) -> list[Customer]:
     """Customers whose name, phone or email contains `query` (staff look-up box)."""
     needle = clean_text(query, field="query", max_length=100)
-    pattern = f"%{needle}%"
+    # LIKE's own wildcards are matched literally: "%" finds a "%", not every customer.
+    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return list(
         session.scalars(
             select(Customer)
             .where(
-                or_(Customer.name.like(pattern), Customer.phone.like(pattern), Customer.email.like(pattern))
+                or_(
+                    Customer.name.like(pattern, escape="\\"),
+                    Customer.phone.like(pattern, escape="\\"),
+                    Customer.email.like(pattern, escape="\\"),
+                )
             )
             .order_by(Customer.id)
             .limit(max(1, min(limit, 100)))

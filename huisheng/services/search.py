@@ -52,6 +52,11 @@ def like_pattern(needle: str) -> str:
     return f"%{escaped}%"
 
 
+def prefix_pattern(needle: str) -> str:
+    """Values that start with `needle`, wildcards matched literally (order numbers are typed from the start)."""
+    return like_pattern(needle)[1:]
+
+
 def search(session: Session, *, query: str, viewer: StaffUser, limit: int = 20) -> SearchResults:
     needle = clean_text(query, field="q", max_length=MAX_QUERY)
     limit = max(1, min(limit, 100))
@@ -81,7 +86,7 @@ def search(session: Session, *, query: str, viewer: StaffUser, limit: int = 20) 
     )
     for customer_id, order_no in session.execute(
         select(Order.customer_id, Order.order_no)
-        .where(or_(Order.order_no.like(f"{needle}%"), Order.tracking_no == needle))
+        .where(or_(Order.order_no.like(prefix_pattern(needle), escape="\\"), Order.tracking_no == needle))
         .limit(limit)
     ):
         found([customer_id], f"订单号 {order_no}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +22,7 @@ from huisheng.services import audit
 from huisheng.services.audit import Actor
 from huisheng.services.validation import clean_text
 
+SessionScope = Callable[[], AbstractContextManager[Session]]
 _hasher = PasswordHash((Argon2Hasher(),))
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -69,8 +72,10 @@ def check_password(password: str, *, username: str = "") -> None:
 
 def set_password(session: Session, *, staff: StaffUser, password: str, actor: Actor) -> None:
     staff.password_hash = hash_password(password, username=staff.username)
-    # A new password ends every other login: whoever knew the old one is out.
+    # A new password ends every other login: whoever knew the old one is out, including the API tokens
+    # they could have made with it.
     revoke_sessions(session, staff_id=staff.id)
+    revoke_tokens(session, staff_id=staff.id)
     audit.record(
         session, actor=actor, action="staff.password_set", entity_type="staff_user", entity_id=staff.id
     )
@@ -125,6 +130,18 @@ def _prune(session: Session, *, user: StaffUser, now: datetime) -> None:
             or_(StaffSession.expires_at < now, StaffSession.revoked_at < now - KEEP_ATTEMPTS),
         )
     )
+
+
+def sign_in(scope: SessionScope, *, username: str, password: str, ip: str, policy: LoginPolicy) -> StaffUser:
+    """`login` in a unit of work of its own that is committed whatever the outcome: a failed attempt must
+    stay counted by the throttle although the request that made it answers with an error (and so rolls back
+    its own work)."""
+    with scope() as session:
+        try:
+            return login(session, username=username, password=password, ip=ip, policy=policy)
+        except NotAuthenticatedError as error:
+            refused = error
+    raise refused
 
 
 def _refuse_if_throttled(
@@ -209,6 +226,14 @@ def revoke_sessions(session: Session, *, staff_id: int) -> None:
     session.execute(
         update(StaffSession)
         .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_tokens(session: Session, *, staff_id: int) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.staff_id == staff_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
 

@@ -1,7 +1,8 @@
 """Staff working a handed-over conversation: reply on the customer's channel, hand back to the bot, resolve.
 
 Each operation commits first and delivers after, so a message a customer sees is always in the store, and
-a delivery that fails never undoes what staff did.
+a delivery that fails never undoes what staff did. The case-side calls (`reply_to_case`, `resolve_case`,
+`release_case`) reach the same conversation from the escalation staff are working.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from crm_store.enums import (
     EscalationStatus,
     MessageDirection,
     MessageSender,
+    ResolutionReason,
     StaffRole,
 )
 from crm_store.models import ChannelIdentity, Conversation, Message, StaffUser
 from huisheng.channels.delivery import Delivery
 from huisheng.clients.rasa import RasaClient
 from huisheng.errors import InvalidInputError, PermissionDeniedError, UpstreamUnavailableError
-from huisheng.services import audit, conversations, escalations, transcript
+from huisheng.services import audit, canned_replies, case_work, conversations, escalations, transcript
 from huisheng.services.audit import Actor
+from huisheng.services.case_work import CaseState
 from huisheng.services.chat_choices import RATING_BUTTONS
 from huisheng.services.chat_texts import BOT_BACK_TEXT, RATING_REQUEST_TEXT, RESOLVED_TEXT, STAFF_JOINED_TEXT
 from huisheng.services.chat_turn import sender_id
@@ -48,6 +51,14 @@ class DeskResult:
     messages: list[MessageView] = field(default_factory=list)
     agent_name: str | None = None
     duplicate: bool = False
+
+
+@dataclass(slots=True)
+class CaseDeskResult:
+    """A case-side operation: the case as it now stands, and what the conversation was told (if it was)."""
+
+    case: CaseState
+    desk: DeskResult | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +81,8 @@ def ensure_can_work(session: Session, *, staff: StaffUser, conversation: Convers
         return
     case = escalations.open_for_conversation(session, conversation_id=conversation.id)
     waiting = conversation.status is ConversationStatus.WAITING_FOR_STAFF
-    if waiting and case is not None and case.assignee_id in (None, staff.id):
+    if case is not None and (case.assignee_id == staff.id or (waiting and case.assignee_id is None)):
+        # Queued and nobody's yet, or the agent's own case (claimed or assigned to them).
         return
     raise PermissionDeniedError(
         f"conversation {conversation.id} is not in the queue or assigned to you; ask a supervisor to assign it",
@@ -89,6 +101,7 @@ class StaffDesk:
     ) -> DeskResult:
         """Stores a staff reply and delivers it; the first reply takes the conversation over from the queue."""
         body = clean_text(text, field="text", max_length=MAX_REPLY_LENGTH)
+        _refuse_unfilled(body)
         if client_id is not None:
             client_id = clean_text(client_id, field="client_id", max_length=64)
         try:
@@ -174,43 +187,123 @@ class StaffDesk:
         self._deliver(outbox, result)
         return result
 
-    def resolve(self, *, conversation_id: int, staff_id: int, resolution: str) -> DeskResult:
+    def resolve(
+        self,
+        *,
+        conversation_id: int,
+        staff_id: int,
+        resolution: str,
+        reason: ResolutionReason | str = ResolutionReason.SOLVED,
+    ) -> DeskResult:
         """Resolves the conversation's open case with what was done, and closes the conversation."""
-        reason = clean_text(resolution, field="resolution", max_length=2000)
         with self._session_scope() as session:
             staff, conversation = self._load(session, conversation_id, staff_id)
             case = escalations.open_for_conversation(session, conversation_id=conversation.id)
             if case is not None:
-                if case.status is EscalationStatus.NEW:
-                    escalations.assign(
-                        session, escalation_id=case.id, assignee_id=staff.id, actor=_actor(staff)
-                    )
-                if case.status is EscalationStatus.ASSIGNED:
-                    escalations.transition(
-                        session,
-                        escalation_id=case.id,
-                        to_status=EscalationStatus.IN_PROGRESS,
-                        actor=_actor(staff),
-                    )
-                escalations.resolve(session, escalation_id=case.id, resolution=reason, actor=_actor(staff))
-            notice = _notice(session, conversation.id, RESOLVED_TEXT)
-            # Asked last, so the customer's stars (answered from their next conversation) find it.
-            rating = _notice(session, conversation.id, RATING_REQUEST_TEXT, buttons=RATING_BUTTONS)
-            conversations.close_conversation(session, conversation_id=conversation.id)
-            _audit(session, staff, "conversation.resolved", conversation.id)
-            result = DeskResult(
-                conversation.id, conversation.status, [transcript.view_of(notice), transcript.view_of(rating)]
+                case_work.resolve(
+                    session,
+                    escalation_id=case.id,
+                    staff=staff,
+                    version=None,
+                    reason=reason,
+                    resolution=resolution,
+                )
+            else:
+                clean_text(resolution, field="resolution", max_length=2000)
+            result, outbox = self._close(session, staff, conversation)
+        self._after_close(outbox, result)
+        return result
+
+    def resolve_case(
+        self,
+        *,
+        escalation_id: int,
+        staff_id: int,
+        version: int | None,
+        reason: ResolutionReason | str,
+        resolution: str,
+    ) -> CaseDeskResult:
+        """Resolves the case (on the version its author saw) and, in the same transaction, closes its
+        conversation when that is still open, so the case and the conversation never disagree."""
+        with self._session_scope() as session:
+            staff = self._staff(session, staff_id)
+            case = case_work.resolve(
+                session,
+                escalation_id=escalation_id,
+                staff=staff,
+                version=version,
+                reason=reason,
+                resolution=resolution,
             )
-            outbox = self._outbox(session, conversation)
+            conversation = case.conversation
+            closed: tuple[DeskResult, _Outbox] | None = None
+            if conversation is not None and conversation.status is not ConversationStatus.CLOSED:
+                closed = self._close(session, staff, conversation)
+            state = case_work.state_of(case)
+        if closed is None:
+            return CaseDeskResult(state)
+        self._after_close(closed[1], closed[0])
+        return CaseDeskResult(state, closed[0])
+
+    def reply_to_case(
+        self, *, escalation_id: int, staff_id: int, text: str, client_id: str | None = None
+    ) -> CaseDeskResult:
+        """A reply on the case's conversation, delivered on the customer's channel."""
+        conversation_id = self._case_conversation(escalation_id, staff_id)
+        result = self.reply(
+            conversation_id=conversation_id, staff_id=staff_id, text=text, client_id=client_id
+        )
+        return CaseDeskResult(self._case_state(escalation_id), result)
+
+    def release_case(self, *, escalation_id: int, staff_id: int) -> CaseDeskResult:
+        """Hands the case's conversation back to the bot; the case itself stays as it is."""
+        conversation_id = self._case_conversation(escalation_id, staff_id)
+        result = self.release(conversation_id=conversation_id, staff_id=staff_id)
+        return CaseDeskResult(self._case_state(escalation_id), result)
+
+    def _case_conversation(self, escalation_id: int, staff_id: int) -> int:
+        with self._session_scope() as session:
+            staff = self._staff(session, staff_id)
+            case = escalations.get_escalation(session, escalation_id=escalation_id)
+            case_work.ensure_can_change(staff, case)
+            if case.conversation_id is None:
+                raise InvalidInputError(
+                    f"工单 {case.ticket_no} 没有关联的会话，无法联系客户", code="no_conversation"
+                )
+            return case.conversation_id
+
+    def _case_state(self, escalation_id: int) -> CaseState:
+        with self._session_scope() as session:
+            return case_work.state_of(escalations.get_escalation(session, escalation_id=escalation_id))
+
+    def _close(
+        self, session: Session, staff: StaffUser, conversation: Conversation
+    ) -> tuple[DeskResult, _Outbox]:
+        """Tells the customer service has ended, asks for a rating and closes the conversation."""
+        notice = _notice(session, conversation.id, RESOLVED_TEXT)
+        # Asked last, so the customer's stars (answered from their next conversation) find it.
+        rating = _notice(session, conversation.id, RATING_REQUEST_TEXT, buttons=RATING_BUTTONS)
+        conversations.close_conversation(session, conversation_id=conversation.id)
+        _audit(session, staff, "conversation.resolved", conversation.id)
+        result = DeskResult(
+            conversation.id, conversation.status, [transcript.view_of(notice), transcript.view_of(rating)]
+        )
+        return result, self._outbox(session, conversation)
+
+    def _after_close(self, outbox: _Outbox, result: DeskResult) -> None:
         # The customer's next message opens a new conversation, and the bot must be there to answer it.
         self._tell_rasa(outbox, self._rasa.resume)
         self._deliver(outbox, result)
-        return result
 
-    def _load(self, session: Session, conversation_id: int, staff_id: int) -> tuple[StaffUser, Conversation]:
+    @staticmethod
+    def _staff(session: Session, staff_id: int) -> StaffUser:
         staff = session.get(StaffUser, staff_id)
         if staff is None or not staff.is_active:
             raise PermissionDeniedError("this staff account is inactive")
+        return staff
+
+    def _load(self, session: Session, conversation_id: int, staff_id: int) -> tuple[StaffUser, Conversation]:
+        staff = self._staff(session, staff_id)
         conversation = conversations.get_conversation(session, conversation_id=conversation_id)
         ensure_can_work(session, staff=staff, conversation=conversation)
         if conversation.status is ConversationStatus.CLOSED:
@@ -248,6 +341,18 @@ class StaffDesk:
             except UpstreamUnavailableError:
                 # The relay decides who answers, so a missed pause/resume only matters to Rasa's own state.
                 logger.warning("Rasa did not take a pause/resume; it will be told on the next handoff")
+
+
+def _refuse_unfilled(text: str) -> None:
+    """A canned reply sent before its placeholders were filled in would show the customer "{订单号}"."""
+    unfilled = canned_replies.unfilled_placeholders(text)
+    if unfilled:
+        names = "、".join(dict.fromkeys(f"{{{name}}}" for name in unfilled))
+        raise InvalidInputError(
+            f"回复里还有未填写的占位符 {names}：请换成实际内容后再发送",
+            code="unfilled_placeholder",
+            details={"placeholders": list(dict.fromkeys(unfilled))},
+        )
 
 
 def _notice(

@@ -46,17 +46,28 @@ def tag_customer(session: Session, *, customer_id: int, tag: str, actor: Actor =
     return customer
 
 
+def _detach(
+    session: Session, tags: list[Tag], *, name: str, entity_type: str, entity_id: int, actor: Actor
+) -> None:
+    """Removes the tag if it is there (removing one twice is harmless) and audits the change."""
+    label = name.strip()
+    found = [t for t in tags if t.name == label]
+    for tag in found:
+        tags.remove(tag)
+    if found:
+        audit.record(
+            session,
+            actor=actor,
+            action=f"{entity_type}.untagged",
+            entity_type=entity_type,
+            entity_id=entity_id,
+            details={"tag": label},
+        )
+
+
 def untag_customer(session: Session, *, customer_id: int, tag: str, actor: Actor = SYSTEM) -> Customer:
     customer = get_customer(session, customer_id=customer_id)
-    customer.tags = [t for t in customer.tags if t.name != tag.strip()]
-    audit.record(
-        session,
-        actor=actor,
-        action="customer.untagged",
-        entity_type="customer",
-        entity_id=customer.id,
-        details={"tag": tag.strip()},
-    )
+    _detach(session, customer.tags, name=tag, entity_type="customer", entity_id=customer.id, actor=actor)
     return customer
 
 
@@ -70,13 +81,7 @@ def tag_escalation(session: Session, *, escalation_id: int, tag: str, actor: Act
 
 def untag_escalation(session: Session, *, escalation_id: int, tag: str, actor: Actor = SYSTEM) -> Escalation:
     escalation = get_escalation(session, escalation_id=escalation_id)
-    escalation.tags = [t for t in escalation.tags if t.name != tag.strip()]
-    audit.record(
-        session,
-        actor=actor,
-        action="escalation.untagged",
-        entity_type="escalation",
-        entity_id=escalation.id,
-        details={"tag": tag.strip()},
+    _detach(
+        session, escalation.tags, name=tag, entity_type="escalation", entity_id=escalation.id, actor=actor
     )
     return escalation
