@@ -9,9 +9,19 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from crm_store.base import utcnow
-from crm_store.enums import Channel, CustomerTier, OrderStatus, StaffRole
-from crm_store.models import Customer, Order, StaffUser
-from huisheng.services import customers, staff
+from crm_store.enums import (
+    Channel,
+    CustomerTier,
+    EscalationCategory,
+    MessageDirection,
+    MessageSender,
+    OrderStatus,
+    Priority,
+    SentimentLabel,
+    StaffRole,
+)
+from crm_store.models import Customer, Escalation, Order, StaffUser
+from huisheng.services import conversations, customers, escalations, staff
 from huisheng.services.staff_auth import LoginPolicy
 
 _numbers = itertools.count(1)
@@ -93,3 +103,49 @@ def row_counts(session: Session) -> dict[str, int]:
         name: session.scalar(select(func.count()).select_from(table)) or 0
         for name, table in Base.metadata.tables.items()
     }
+
+
+def make_case(
+    session: Session,
+    *,
+    customer: Customer | None = None,
+    category: EscalationCategory = EscalationCategory.COMPLAINT,
+    priority: Priority | None = None,
+    description: str = "收到的耳机是坏的",
+    channel: Channel | None = None,
+) -> Escalation:
+    """An open case; with `channel`, on the customer's open conversation there."""
+    customer = customer or make_customer(session, channel=channel or Channel.WEB)
+    conversation_id = None
+    if channel is not None:
+        conversation_id = conversations.current_conversation(
+            session, customer_id=customer.id, channel=channel
+        ).id
+    return escalations.open_escalation(
+        session,
+        customer_id=customer.id,
+        category=category,
+        description=description,
+        conversation_id=conversation_id,
+        priority=priority,
+    )
+
+
+def make_handoff(
+    session: Session, *, customer: Customer | None = None, text: str = "东西是坏的，太差了，我要投诉"
+) -> Escalation:
+    """A web customer's message, scored negative, and the handover to staff that it led to."""
+    customer = customer or make_customer(session)
+    conversation = conversations.current_conversation(session, customer_id=customer.id, channel=Channel.WEB)
+    conversations.record_message(
+        session,
+        conversation_id=conversation.id,
+        direction=MessageDirection.INBOUND,
+        sender=MessageSender.CUSTOMER,
+        text=text,
+        intent="complain",
+        intent_confidence=0.93,
+        sentiment_label=SentimentLabel.NEGATIVE,
+        sentiment_score=0.04,
+    )
+    return conversations.hand_over(session, conversation_id=conversation.id, reason="customer asked")

@@ -7,7 +7,8 @@ version check in the UPDATE itself (the model's version_id_col) catches the race
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from huisheng.errors import ConflictError, HuishengError, InvalidInputError, Per
 from huisheng.labels import RESOLUTION_LABELS, STATUS_LABELS
 from huisheng.services import audit, escalations, tags
 from huisheng.services.audit import Actor
-from huisheng.services.escalations import OPEN_STATUSES
+from huisheng.services.escalations import OPEN_STATUSES, TRANSITIONS
 from huisheng.services.validation import clean_text
 
 S = EscalationStatus
@@ -84,12 +85,17 @@ def check_version(escalation: Escalation, version: int | None) -> None:
         )
 
 
-def _flush(session: Session, escalation: Escalation) -> None:
+@contextmanager
+def _one_writer(session: Session, escalation: Escalation) -> Iterator[None]:
+    """Runs a change and flushes it; a lost race (another request wrote the row after this one read it, so
+    the version-checked UPDATE matched nothing, at whichever flush) is refused like a stale version."""
+    ticket_no = escalation.ticket_no
     try:
+        yield
         session.flush()
     except StaleDataError:
         raise ConflictError(
-            f"工单 {escalation.ticket_no} 同时被别人修改了，请刷新后再试", code="stale_version"
+            f"工单 {ticket_no} 同时被别人修改了，请刷新后再试", code="stale_version"
         ) from None
 
 
@@ -122,8 +128,8 @@ def claim(session: Session, *, escalation_id: int, staff: StaffUser, version: in
             f"工单 {escalation.ticket_no} 已被 {escalation.assignee.display_name if escalation.assignee else '同事'} 认领",
             code="already_claimed",
         )
-    escalations.assign(session, escalation_id=escalation.id, assignee_id=staff.id, actor=actor_of(staff))
-    _flush(session, escalation)
+    with _one_writer(session, escalation):
+        escalations.assign(session, escalation_id=escalation.id, assignee_id=staff.id, actor=actor_of(staff))
     return escalation
 
 
@@ -134,8 +140,10 @@ def assign(
         raise PermissionDeniedError("只有主管及以上可以分配工单", code="permission_denied")
     escalation = escalations.get_escalation(session, escalation_id=escalation_id)
     check_version(escalation, version)
-    escalations.assign(session, escalation_id=escalation.id, assignee_id=assignee_id, actor=actor_of(staff))
-    _flush(session, escalation)
+    with _one_writer(session, escalation):
+        escalations.assign(
+            session, escalation_id=escalation.id, assignee_id=assignee_id, actor=actor_of(staff)
+        )
     return escalation
 
 
@@ -199,25 +207,39 @@ def change_status(
     ensure_can_change(staff, escalation)
     target = _status(to_status)
     resolution_reason = _reason(reason) if reason else None
-    if target is S.ASSIGNED and escalation.assignee_id is None:
-        # "Assigned" to nobody means the person moving it takes it.
-        escalations.assign(session, escalation_id=escalation.id, assignee_id=staff.id, actor=actor_of(staff))
-        _flush(session, escalation)
-        return escalation
-    if target in (S.RESOLVED, S.CLOSED) and escalation.status is not S.RESOLVED:
-        if resolution_reason is None:
-            raise InvalidInputError("请选择处理结果（已解决、已退款……）", code="reason_required")
-        escalation.resolution_reason = resolution_reason
-    escalations.transition(
-        session,
-        escalation_id=escalation.id,
-        to_status=target,
-        actor=actor_of(staff),
-        note=note,
-        resolution=resolution,
-    )
-    _flush(session, escalation)
+    _refuse_illegal_step(escalation, target)
+    with _one_writer(session, escalation):
+        if target is S.ASSIGNED and escalation.assignee_id is None:
+            # "Assigned" to nobody means the person moving it takes it.
+            escalations.assign(
+                session, escalation_id=escalation.id, assignee_id=staff.id, actor=actor_of(staff)
+            )
+            return escalation
+        if target in (S.RESOLVED, S.CLOSED) and escalation.status is not S.RESOLVED:
+            if resolution_reason is None:
+                raise InvalidInputError("请选择处理结果（已解决、已退款……）", code="reason_required")
+            escalation.resolution_reason = resolution_reason
+        escalations.transition(
+            session,
+            escalation_id=escalation.id,
+            to_status=target,
+            actor=actor_of(staff),
+            note=note,
+            resolution=resolution,
+        )
     return escalation
+
+
+def _refuse_illegal_step(escalation: Escalation, target: EscalationStatus) -> None:
+    allowed = TRANSITIONS[escalation.status]
+    if target in allowed:
+        return
+    choices = "、".join(STATUS_LABELS[s] for s in S if s in allowed) or "无"
+    raise InvalidInputError(
+        f"工单 {escalation.ticket_no} 目前{STATUS_LABELS[escalation.status]}，不能改为{STATUS_LABELS[target]}"
+        f"（可改为：{choices}）",
+        code="illegal_transition",
+    )
 
 
 def resolve(
@@ -242,10 +264,11 @@ def resolve(
             code="illegal_transition",
         )
     actor = actor_of(staff)
-    if escalation.status is S.NEW:
-        escalations.assign(session, escalation_id=escalation.id, assignee_id=staff.id, actor=actor)
-    if escalation.status is S.ASSIGNED:
-        escalations.transition(session, escalation_id=escalation.id, to_status=S.IN_PROGRESS, actor=actor)
+    with _one_writer(session, escalation):
+        if escalation.status is S.NEW:
+            escalations.assign(session, escalation_id=escalation.id, assignee_id=staff.id, actor=actor)
+        if escalation.status is S.ASSIGNED:
+            escalations.transition(session, escalation_id=escalation.id, to_status=S.IN_PROGRESS, actor=actor)
     return change_status(
         session,
         escalation_id=escalation.id,
@@ -270,16 +293,16 @@ def reopen(
 def add_note(session: Session, *, escalation_id: int, staff: StaffUser, text: str) -> EscalationEvent:
     """An internal note on the case; the customer never sees it."""
     escalation = escalations.get_escalation(session, escalation_id=escalation_id)
-    event = escalations.add_note(session, escalation_id=escalation.id, note=text, actor=actor_of(staff))
-    _touch(escalation)
-    audit.record(
-        session,
-        actor=actor_of(staff),
-        action="escalation.noted",
-        entity_type="escalation",
-        entity_id=escalation.id,
-    )
-    _flush(session, escalation)
+    with _one_writer(session, escalation):
+        event = escalations.add_note(session, escalation_id=escalation.id, note=text, actor=actor_of(staff))
+        _touch(escalation)
+        audit.record(
+            session,
+            actor=actor_of(staff),
+            action="escalation.noted",
+            entity_type="escalation",
+            entity_id=escalation.id,
+        )
     return event
 
 
@@ -287,8 +310,9 @@ def add_tag(session: Session, *, escalation_id: int, staff: StaffUser, tag: str)
     """Tags the case; tagging it twice changes nothing, the version included."""
     escalation = escalations.get_escalation(session, escalation_id=escalation_id)
     before = [t.name for t in escalation.tags]
-    tags.tag_escalation(session, escalation_id=escalation.id, tag=tag, actor=actor_of(staff))
-    _touch_if_changed(session, escalation, before)
+    with _one_writer(session, escalation):
+        tags.tag_escalation(session, escalation_id=escalation.id, tag=tag, actor=actor_of(staff))
+        _touch_if_changed(escalation, before)
     return escalation
 
 
@@ -296,15 +320,15 @@ def remove_tag(session: Session, *, escalation_id: int, staff: StaffUser, tag: s
     """Takes the tag off; removing one the case does not have changes nothing."""
     escalation = escalations.get_escalation(session, escalation_id=escalation_id)
     before = [t.name for t in escalation.tags]
-    tags.untag_escalation(session, escalation_id=escalation.id, tag=tag, actor=actor_of(staff))
-    _touch_if_changed(session, escalation, before)
+    with _one_writer(session, escalation):
+        tags.untag_escalation(session, escalation_id=escalation.id, tag=tag, actor=actor_of(staff))
+        _touch_if_changed(escalation, before)
     return escalation
 
 
-def _touch_if_changed(session: Session, escalation: Escalation, tags_before: list[str]) -> None:
+def _touch_if_changed(escalation: Escalation, tags_before: list[str]) -> None:
     if [t.name for t in escalation.tags] != tags_before:
         _touch(escalation)
-        _flush(session, escalation)
 
 
 def assignable_staff(session: Session) -> list[StaffUser]:
