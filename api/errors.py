@@ -1,12 +1,14 @@
-"""Maps the service error hierarchy to HTTP statuses, in one place, with bodies people can act on."""
+"""Maps the service error hierarchy to HTTP statuses, in one place, with bodies people can act on: JSON for
+the API, and for the console's pages (under /console) a login redirect, a 403 page or a flash message."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.pages.console import failures as console
 from huisheng.errors import (
     ConflictError,
     HuishengError,
@@ -43,8 +45,10 @@ def error_body(code: str, message: str, details: object = None) -> dict[str, obj
     return {"error": body}
 
 
-async def _huisheng_error(_request: Request, error: Exception) -> JSONResponse:
+async def _huisheng_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HuishengError)
+    if console.is_console(request):
+        return console.console_error(request, error, status_for(error))
     headers: dict[str, str] | None = None
     if isinstance(error, NotAuthenticatedError):
         headers = {"WWW-Authenticate": "Bearer"}
@@ -55,8 +59,10 @@ async def _huisheng_error(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
+    if console.is_console(request):
+        return console.console_validation_error(request, list(error.errors()))
     problems = [
         {"field": ".".join(str(part) for part in e["loc"] if part != "body"), "problem": e["msg"]}
         for e in error.errors()
@@ -68,9 +74,11 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
-async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> Response:
     """Starlette's own refusals (unparseable bodies, unknown paths) in the same body shape as ours."""
     assert isinstance(error, StarletteHTTPException)
+    if console.is_console(request):
+        return console.console_http_error(request, error.status_code)
     message = str(error.detail)
     if error.status_code == 400 and "parsing the body" in message:
         message = "the request body is not valid JSON in UTF-8"

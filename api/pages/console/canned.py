@@ -1,0 +1,94 @@
+"""Canned replies (/console/canned-replies): every agent reads them; supervisors write, edit and archive them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import ConsoleLogin, RuntimeDep, actor_of
+from api.pages.console.failures import PREFIX
+from api.pages.console.guards import AgentLogin, SupervisorLogin
+from api.pages.console.rendering import page
+from huisheng.services import canned_replies
+
+router = APIRouter(prefix=f"{PREFIX}/canned-replies")
+FormText = Annotated[str, Form()]
+# What each placeholder is filled with, as the page explains it.
+PLACEHOLDER_HELP = {
+    "客户名": "客户的姓名；不知道时填“您”",
+    "订单号": "工单关联的订单，没有时用客户最近的一笔订单",
+    "工单号": "当前工单的编号",
+    "客服名": "发送回复的同事的名字",
+    "店铺名": "店铺名称",
+}
+
+
+def _page(
+    request: Request, runtime: RuntimeDep, login: ConsoleLogin, message: str | None = None
+) -> HTMLResponse:
+    with runtime.session() as session:
+        replies = canned_replies.list_replies(session)
+        return page(
+            request,
+            "console/canned_replies.html",
+            login,
+            replies=replies,
+            placeholders=PLACEHOLDER_HELP,
+            max_body=canned_replies.MAX_BODY_LENGTH,
+            message=message,
+            kind="success",
+        )
+
+
+@router.get("")
+def list_page(request: Request, runtime: RuntimeDep, login: AgentLogin) -> HTMLResponse:
+    return _page(request, runtime, login)
+
+
+@router.post("")
+def create(
+    request: Request,
+    runtime: RuntimeDep,
+    login: SupervisorLogin,
+    title: FormText = "",
+    body: FormText = "",
+    shortcut: FormText = "",
+) -> HTMLResponse:
+    with runtime.session() as session:
+        reply = canned_replies.create_reply(
+            session, title=title, body=body, shortcut=shortcut or None, actor=actor_of(login.staff)
+        )
+        name = reply.title
+    return _page(request, runtime, login, f"已新增快捷回复“{name}”")
+
+
+@router.post("/{reply_id}")
+def update(
+    request: Request,
+    runtime: RuntimeDep,
+    login: SupervisorLogin,
+    reply_id: int,
+    title: FormText = "",
+    body: FormText = "",
+    shortcut: FormText = "",
+) -> HTMLResponse:
+    with runtime.session() as session:
+        reply = canned_replies.update_reply(
+            session,
+            reply_id=reply_id,
+            title=title,
+            body=body,
+            shortcut=shortcut or None,
+            actor=actor_of(login.staff),
+        )
+        name = reply.title
+    return _page(request, runtime, login, f"已保存“{name}”")
+
+
+@router.post("/{reply_id}/archive")
+def archive(request: Request, runtime: RuntimeDep, login: SupervisorLogin, reply_id: int) -> HTMLResponse:
+    with runtime.session() as session:
+        canned_replies.archive_reply(session, reply_id=reply_id, actor=actor_of(login.staff))
+    return _page(request, runtime, login, "已归档，这条快捷回复不再出现在列表里")
