@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -10,7 +11,7 @@ from tests.browser.console_server import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "console"
-VIEWPORTS = {
+VIEWPORTS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
@@ -29,8 +30,11 @@ def sign_in(page: Page, url: str, username: str, *, next_path: str = "") -> None
     page.wait_for_function("window.HS && window.HS.ready")
 
 
-def shot(page: Page, name: str, *, full_page: bool = True) -> Path:
+def shot(page: Page, name: str) -> Path:
+    """The whole page on a desktop; on a phone the screen a person sees first (a whole page runs long)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path, full_page=full_page)
+    # From the top, or the sticky top bar lands mid-page in a whole-page picture.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=path, full_page=not name.endswith("-phone"))
     return path

@@ -7,10 +7,11 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from crm_store.models import Customer
+from crm_store.models import Customer, Escalation
 from tests.browser.conftest import require_chromium
 from tests.browser.console_page import console_context, shot, sign_in
 from tests.browser.console_server import ConsoleServer, running_console
@@ -19,15 +20,23 @@ from tests.browser.widget_page import WidgetPage
 COMPLAINT = "收到的耳机是坏的，质量太差了"
 
 
+def customer_with_phone_and_cases(session: Session) -> tuple[int, str]:
+    """A demo customer with a phone number and escalations: a page worth a screenshot."""
+    found = session.execute(
+        select(Customer.id, Customer.phone)
+        .join(Escalation, Escalation.customer_id == Customer.id)
+        .where(Customer.phone.is_not(None))
+        .order_by(Customer.id)
+        .limit(1)
+    ).one()
+    return int(found[0]), str(found[1])
+
+
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
     require_chromium()
     with running_console(tmp_path_factory.mktemp("console")) as server:
         yield server
-
-
-def queue_row(page: Page, ticket: str) -> object:
-    return page.locator("#queue-rows tr.row").filter(has=page.get_by_role("link", name=ticket))
 
 
 def test_an_agent_works_a_handed_over_case_while_the_customer_sees_the_reply_live(
@@ -132,11 +141,7 @@ def test_a_masked_phone_is_shown_only_after_show_and_that_is_audited(
     console: ConsoleServer, browser: Browser
 ) -> None:
     with console.runtime.session() as session:
-        customer = session.scalars(
-            select(Customer).where(Customer.phone.is_not(None)).order_by(Customer.id)
-        ).first()
-        assert customer is not None
-        customer_id, phone = customer.id, customer.phone
+        customer_id, phone = customer_with_phone_and_cases(session)
     agent_context, admin_context = console_context(browser), console_context(browser)
     try:
         agent = agent_context.new_page()
@@ -219,11 +224,13 @@ def test_each_page_fits_a_phone(console: ConsoleServer, browser: Browser, name: 
             shot(desktop.pages[0], "login-desktop")
             desktop.close()
         else:
+            with console.runtime.session() as session:
+                customer_id, _phone = customer_with_phone_and_cases(session)
             sign_in(page, console.url, "admin")
             paths = {
                 "queue": "/console",
                 "case": "/console/escalations/1",
-                "customer": "/console/customers/1",
+                "customer": f"/console/customers/{customer_id}",
                 "admin": "/console/admin/staff",
                 "audit": "/console/admin/audit",
             }
