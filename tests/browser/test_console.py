@@ -163,7 +163,7 @@ def test_a_masked_phone_is_shown_only_after_show_and_that_is_audited(
         admin.get_by_role("button", name="筛选").click()
         rows = admin.locator("table tbody tr")
         expect(rows).to_have_count(1)
-        expect(rows.first).to_contain_text(f"customer #{customer_id}")
+        expect(rows.first).to_contain_text(f"客户 #{customer_id}")
         expect(rows.first).to_contain_text("field=phone")
         shot(admin, "audit-desktop")
     finally:
