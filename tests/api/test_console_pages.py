@@ -17,7 +17,7 @@ from api.app import create_app
 from api.pages.console.auth import LOGIN_CSRF_COOKIE
 from crm_store.enums import EscalationCategory, StaffRole
 from crm_store.models import Escalation
-from huisheng.services import escalations
+from huisheng.services import audit, escalations
 from huisheng.services.audit import SYSTEM, Actor
 from huisheng.settings import load_settings
 from tests.factories import PASSWORD, make_customer, make_staff, row_counts
@@ -354,3 +354,47 @@ def test_the_queue_marks_breached_and_near_cases_with_the_time(client: TestClien
     page = client.get("/console").text
     assert re.search(r"sla-breached[^>]*>超时 2[56] 分钟", page)
     assert re.search(r"sla-near[^>]*>剩余 (39|40) 分钟", page)
+
+
+def test_bulk_assign_assigns_the_fresh_rows_and_reports_the_stale_one(
+    client: TestClient, session: Session
+) -> None:
+    csrf = sign_in(client, session, StaffRole.SUPERVISOR)
+    fresh, stale = open_case(session), open_case(session)
+    target = make_staff(session, display_name="陈静")
+    session.commit()
+    response = client.post(
+        "/console/queue/assign",
+        data={
+            "ids": [f"{fresh.id}:{fresh.version}", f"{stale.id}:{stale.version - 1}"],
+            "assignee_id": str(target.id),
+            "csrf_token": csrf,
+        },
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/console"},
+    )
+    assert response.status_code == 200
+    assert "已分配 1 个工单；1 个未分配" in response.text and "请查看最新内容后再操作" in response.text
+    session.refresh(fresh)
+    session.refresh(stale)
+    assert (fresh.assignee_id, stale.assignee_id) == (target.id, None)
+
+
+def test_showing_a_masked_phone_answers_the_number_and_audits_it(
+    client: TestClient, session: Session
+) -> None:
+    csrf = sign_in(client, session)
+    customer = make_customer(session)
+    customer.phone = "13800138000"
+    session.commit()
+    page = client.get(f"/console/customers/{customer.id}").text
+    assert "138****8000" in page and "13800138000" not in page
+    response = client.post(
+        f"/console/customers/{customer.id}/reveal",
+        data={"field": "phone", "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "13800138000" in response.text
+    entries, total = audit.search(
+        session, filters=audit.AuditFilter(action="customer.pii_revealed", entity_id=customer.id)
+    )
+    assert total == 1 and entries[0].details == {"field": "phone"}
