@@ -128,3 +128,19 @@ def matrix_markdown(app: FastAPI) -> str:
             label = rule.label
         lines.append(f"| {row.method} | `{row.path}` | " + " | ".join(cells) + f" | {label} |")
     return "\n".join(lines)
+
+
+MATRIX_START = "<!-- role-matrix:start -->"
+MATRIX_END = "<!-- role-matrix:end -->"
+
+
+def matrix_in(readme: str) -> str:
+    """The matrix written between the README's markers."""
+    start, end = readme.index(MATRIX_START) + len(MATRIX_START), readme.index(MATRIX_END)
+    return readme[start:end].strip()
+
+
+def with_matrix(readme: str, matrix: str) -> str:
+    """The README with `matrix` between its markers in place of what was there."""
+    start, end = readme.index(MATRIX_START) + len(MATRIX_START), readme.index(MATRIX_END)
+    return f"{readme[:start]}\n{matrix}\n{readme[end:]}"

@@ -11,7 +11,21 @@ from fastapi.staticfiles import StaticFiles
 from api.cors import WidgetCORSMiddleware
 from api.errors import install_error_handlers
 from api.pages import STATIC_DIR, console, docs, shop
-from api.routes import bot, chat, conversations, customers, health, wechat
+from api.routes import (
+    audit,
+    auth,
+    bot,
+    canned_replies,
+    chat,
+    conversations,
+    customers,
+    escalations,
+    health,
+    search,
+    staff,
+    team,
+    wechat,
+)
 from huisheng import __version__
 from huisheng.runtime import Runtime
 from huisheng.settings import Settings, load_settings
@@ -48,6 +62,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(chat.router, prefix="/api")
     app.include_router(conversations.router, prefix="/api")
     app.include_router(bot.router, prefix="/api")
+    app.include_router(auth.router, prefix="/api")
+    app.include_router(staff.router, prefix="/api")
+    app.include_router(escalations.router, prefix="/api")
+    app.include_router(canned_replies.router, prefix="/api")
+    app.include_router(search.router, prefix="/api")
+    app.include_router(audit.router, prefix="/api")
+    app.include_router(team.router, prefix="/api")
     app.include_router(wechat.router)
     app.include_router(shop.router)
     app.include_router(docs.router)

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from crm_store.enums import StaffRole
+from crm_store.models import StaffUser
 from huisheng.runtime import Runtime
 from huisheng.services import staff
 from huisheng.settings import load_settings
 from tests.factories import make_staff
+from tests.stubs import FakeRasa, install_fake_rasa, shop_answers
 
 
 @pytest.fixture()
@@ -31,10 +33,25 @@ def settings_unmigrated(tmp_path: Path) -> Iterator[Runtime]:
 
 
 def token_for(session: Session, role: StaffRole) -> dict[str, str]:
-    user = make_staff(session, role=role)
+    return signed_in(session, role)[1]
+
+
+def signed_in(
+    session: Session, role: StaffRole = StaffRole.AGENT, **kwargs: str
+) -> tuple[StaffUser, dict[str, str]]:
+    """A new staff user of `role` and the headers their API token goes in."""
+    user = make_staff(session, role=role, **kwargs)
     token = staff.issue_api_token(session, staff_id=user.id)
     session.commit()
-    return {"Authorization": f"Bearer {token}"}
+    return user, {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture()
+def fake_rasa(runtime: Runtime) -> FakeRasa:
+    """The relay and the staff desk talking to a stand-in for Rasa."""
+    rasa = FakeRasa(shop_answers)
+    install_fake_rasa(runtime, rasa)
+    return rasa
 
 
 @pytest.fixture()
