@@ -117,6 +117,16 @@ INTENT_LABELS = {
     "out_of_scope": "超出范围",
 }
 
+# Why the bot handed a conversation over, as the bot, the relay and the demo name it.
+HANDOFF_REASON_LABELS = {
+    "customer asked for a person": "客户要求人工",
+    "customer_request": "客户要求人工",
+    "bot did not understand twice in a row": "机器人连续两次没听懂",
+    "negative sentiment on consecutive turns": "客户连续表达不满",
+    "complaint": "投诉",
+    "bulk_purchase": "大宗采购咨询",
+}
+
 # Every catalogue by the name templates use for it.
 ALL = {
     "status": STATUS_LABELS,

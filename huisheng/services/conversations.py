@@ -22,6 +22,7 @@ from crm_store.enums import (
 )
 from crm_store.models import Conversation, Escalation, Message, StaffUser
 from huisheng.errors import InvalidInputError, NotFoundError
+from huisheng.labels import HANDOFF_REASON_LABELS
 from huisheng.services import escalations
 from huisheng.services.audit import BOT, Actor
 from huisheng.services.customers import get_customer
@@ -173,7 +174,8 @@ def hand_over(
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
         category=EscalationCategory.HANDOFF,
-        description=f"转人工 ({reason})" + (f": {last_inbound.text}" if last_inbound else ""),
+        description=f"转人工（{HANDOFF_REASON_LABELS.get(reason, reason)}）"
+        + (f"：{last_inbound.text}" if last_inbound else ""),
         sentiment_label=last_inbound.sentiment_label if last_inbound else None,
         sentiment_score=last_inbound.sentiment_score if last_inbound else None,
         actor=actor,
