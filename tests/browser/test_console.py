@@ -240,3 +240,37 @@ def test_each_page_fits_a_phone(console: ConsoleServer, browser: Browser, name: 
         assert width <= 390, f"{name} is {width} px wide on a 390 px phone"
     finally:
         context.close()
+
+
+def test_a_change_by_someone_else_shows_on_the_open_case_page(
+    console: ConsoleServer, browser: Browser
+) -> None:
+    with console.runtime.session() as session:
+        case_id = session.scalars(
+            select(Escalation.id)
+            .where(Escalation.assignee_id.is_(None), Escalation.status == "new")
+            .order_by(Escalation.id)
+        ).first()
+    assert case_id is not None
+    agent_context, supervisor_context = console_context(browser), console_context(browser)
+    try:
+        agent = agent_context.new_page()
+        sign_in(agent, console.url, "chen.jing")
+        agent.goto(f"{console.url}/console/escalations/{case_id}")
+        panel = agent.locator("#case-panel")
+        expect(panel.get_by_role("button", name="认领")).to_be_visible()
+
+        supervisor = supervisor_context.new_page()
+        sign_in(supervisor, console.url, "zhao.qiang")
+        supervisor.goto(f"{console.url}/console/escalations/{case_id}")
+        supervisor.get_by_label("分配给").select_option(label="王磊（客服）")
+        supervisor.locator("#case-panel").get_by_role("button", name="分配", exact=True).click()
+        expect(supervisor.locator("#flash")).to_contain_text("已分配给 王磊")
+
+        # The agent's page learns of it by its poll: a banner, and the case as it now stands.
+        expect(agent.locator("#case-banner")).to_have_text("zhao.qiang 刚修改了这个工单，已为您刷新")
+        expect(panel).to_contain_text("王磊")
+        expect(panel.get_by_role("button", name="认领")).to_have_count(0)
+    finally:
+        agent_context.close()
+        supervisor_context.close()

@@ -211,6 +211,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     fadeSuccess(document);
     initQueue();
+    // On a phone the navigation scrolls sideways: the page's own entry is brought into view.
+    var current = document.querySelector(".nav [aria-current=page]");
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
     // On a phone the filters fold away unless some are set.
     var filters = document.querySelector("details[data-collapse-narrow]");
     if (filters && window.matchMedia("(max-width: 760px)").matches && !/[?&](status|channel|category|assignee|tag|mine)=/.test(location.search)) {
