@@ -178,6 +178,13 @@ def test_an_admin_creates_a_staff_account_that_can_sign_in(console: ConsoleServe
         sign_in(page, console.url, "admin")
         page.get_by_role("link", name="员工管理").click()
         form = page.get_by_role("region", name="新建员工账号")
+        # A bad username is refused in Chinese, in the flash area, and the form keeps what was typed.
+        form.get_by_label("用户名").fill("Sun Li")
+        form.get_by_label("姓名").fill("孙丽")
+        form.get_by_label("初始密码").fill("huisheng-demo-2026")
+        form.get_by_role("button", name="创建").click()
+        expect(page.locator("#flash .flash-error")).to_contain_text("用户名需为 2–64 位小写字母")
+        expect(form.get_by_label("姓名")).to_have_value("孙丽")
         form.get_by_label("用户名").fill("sun.li")
         form.get_by_label("姓名").fill("孙丽")
         form.get_by_label("角色").select_option(label="客服")

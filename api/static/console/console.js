@@ -214,6 +214,13 @@
     // On a phone the navigation scrolls sideways: the page's own entry is brought into view.
     var current = document.querySelector(".nav [aria-current=page]");
     if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
+    var nav = document.querySelector(".nav");
+    if (nav) {
+      // The fade at the right edge says "more this way"; at the end there is no more.
+      var edge = function () { nav.classList.toggle("at-end", nav.scrollLeft + nav.clientWidth >= nav.scrollWidth - 2); };
+      nav.addEventListener("scroll", edge, { passive: true });
+      edge();
+    }
     // On a phone the filters fold away unless some are set.
     var filters = document.querySelector("details[data-collapse-narrow]");
     if (filters && window.matchMedia("(max-width: 760px)").matches && !/[?&](status|channel|category|assignee|tag|mine)=/.test(location.search)) {
