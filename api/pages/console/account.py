@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ConsoleLogin, RuntimeDep, actor_of
+from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.guards import AgentLogin
 from api.pages.console.rendering import page
@@ -51,7 +52,7 @@ def create_token(
             session, staff_id=login.staff.id, name=name, actor=actor_of(login.staff)
         )
         label = record.name
-    return _page(request, runtime, login, message=f"已创建令牌“{label}”", new_token=value)
+    return _page(request, runtime, login, message=messages.said("token_created", name=label), new_token=value)
 
 
 @router.post("/tokens/{token_id}/revoke")
@@ -60,4 +61,4 @@ def revoke_token(request: Request, runtime: RuntimeDep, login: AgentLogin, token
         staff_auth.revoke_token(
             session, token_id=token_id, staff_id=login.staff.id, actor=actor_of(login.staff)
         )
-    return _page(request, runtime, login, message="令牌已撤销，使用它的程序将无法再访问")
+    return _page(request, runtime, login, message=messages.said("token_revoked"))

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ConsoleLogin, RuntimeDep, actor_of
+from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.forms import optional_int
 from api.pages.console.guards import AdminLogin
@@ -51,7 +52,7 @@ def staff_create(
     password: FormText = "",
 ) -> HTMLResponse:
     if not password:
-        raise InvalidInputError("请设置初始密码", details={"field": "password"})
+        raise InvalidInputError(messages.said("password_missing"), details={"field": "password"})
     with runtime.session() as session:
         user = staff.create_staff(
             session,
@@ -63,7 +64,7 @@ def staff_create(
             actor=actor_of(login.staff),
         )
         name = user.username
-    return _staff_page(request, runtime, login, f"已创建员工账号 {name}")
+    return _staff_page(request, runtime, login, messages.said("staff_created", name=name))
 
 
 @router.post("/staff/{staff_id}")
@@ -86,7 +87,7 @@ def staff_update(
             is_active={"yes": True, "no": False}.get(active),
         )
         name = user.username
-    return _staff_page(request, runtime, login, f"已保存 {name} 的账号")
+    return _staff_page(request, runtime, login, messages.said("staff_saved", name=name))
 
 
 @router.post("/staff/{staff_id}/password")
@@ -97,7 +98,7 @@ def staff_password(
         user = staff.get_staff(session, staff_id=staff_id)
         staff_auth.set_password(session, staff=user, password=password, actor=actor_of(login.staff))
         name = user.username
-    return _staff_page(request, runtime, login, f"已为 {name} 设置新密码；其原有登录已全部退出")
+    return _staff_page(request, runtime, login, messages.said("password_set", name=name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.access import open_to
 from api.deps import CSRF_FIELD, SESSION_COOKIE, RuntimeDep, require_console_role
+from api.pages.console import messages
 from api.pages.console.failures import LOGIN, PREFIX, safe_next
 from api.pages.console.rendering import page
 from crm_store.enums import StaffRole
@@ -96,12 +97,17 @@ def login_submit(
             settings,
             next_url=target,
             status_code=403,
-            error="页面已过期，请重新登录",
+            error=messages.said("login_expired"),
             username=username,
         )
     if not username.strip() or not password:
         return _login_form(
-            request, settings, next_url=target, status_code=422, error="请输入用户名和密码", username=username
+            request,
+            settings,
+            next_url=target,
+            status_code=422,
+            error=messages.said("login_missing"),
+            username=username,
         )
     try:
         # Its own unit of work, committed even when it refuses, so the throttle counts every failure.

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ConsoleLogin, RuntimeDep, actor_of
+from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.guards import AgentLogin, SupervisorLogin
 from api.pages.console.rendering import page
@@ -15,14 +16,6 @@ from huisheng.services import canned_replies
 
 router = APIRouter(prefix=f"{PREFIX}/canned-replies")
 FormText = Annotated[str, Form()]
-# What each placeholder is filled with, as the page explains it.
-PLACEHOLDER_HELP = {
-    "客户名": "客户的姓名；不知道时填“您”",
-    "订单号": "工单关联的订单，没有时用客户最近的一笔订单",
-    "工单号": "当前工单的编号",
-    "客服名": "发送回复的同事的名字",
-    "店铺名": "店铺名称",
-}
 
 
 def _page(
@@ -35,7 +28,7 @@ def _page(
             "console/canned_replies.html",
             login,
             replies=replies,
-            placeholders=PLACEHOLDER_HELP,
+            placeholders=messages.PLACEHOLDER_HELP,
             max_body=canned_replies.MAX_BODY_LENGTH,
             message=message,
             kind="success",
@@ -61,7 +54,7 @@ def create(
             session, title=title, body=body, shortcut=shortcut or None, actor=actor_of(login.staff)
         )
         name = reply.title
-    return _page(request, runtime, login, f"已新增快捷回复“{name}”")
+    return _page(request, runtime, login, messages.said("canned_created", title=name))
 
 
 @router.post("/{reply_id}")
@@ -84,11 +77,11 @@ def update(
             actor=actor_of(login.staff),
         )
         name = reply.title
-    return _page(request, runtime, login, f"已保存“{name}”")
+    return _page(request, runtime, login, messages.said("canned_saved", title=name))
 
 
 @router.post("/{reply_id}/archive")
 def archive(request: Request, runtime: RuntimeDep, login: SupervisorLogin, reply_id: int) -> HTMLResponse:
     with runtime.session() as session:
         canned_replies.archive_reply(session, reply_id=reply_id, actor=actor_of(login.staff))
-    return _page(request, runtime, login, "已归档，这条快捷回复不再出现在列表里")
+    return _page(request, runtime, login, messages.said("canned_archived"))

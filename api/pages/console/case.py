@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from api.deps import ConsoleLogin, RuntimeDep
+from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.forms import optional_int
 from api.pages.console.guards import AgentLogin
@@ -113,7 +114,7 @@ def case_poll(
             last = case.events[-1] if case.events else None
             by_someone_else = last is not None and last.actor_id != login.staff.id
             banner = (
-                f"{last.actor_label} 刚修改了这个工单，已为您刷新"
+                messages.said("changed_by", who=last.actor_label)
                 if last is not None and by_someone_else
                 else None
             )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from api.deps import ConsoleLogin, RuntimeDep
+from api.pages.console import messages
 from api.pages.console.case import refreshed
 from api.pages.console.failures import PREFIX
 from api.pages.console.forms import optional_int, required_int, version_of
@@ -41,7 +42,7 @@ def claim(
 ) -> Response:
     with runtime.session() as session:
         case_work.claim(session, escalation_id=escalation_id, staff=login.staff, version=version_of(version))
-    return _done(request, runtime, login, escalation_id, after, "已认领，这个工单现在由您处理")
+    return _done(request, runtime, login, escalation_id, after, messages.said("claimed_here"))
 
 
 @router.post("/status")
@@ -67,7 +68,9 @@ def change_status(
             resolution=resolution or None,
         )
         status = labels.STATUS_LABELS[case.status]
-    return _done(request, runtime, login, escalation_id, after, f"工单已改为“{status}”")
+    return _done(
+        request, runtime, login, escalation_id, after, messages.said("status_changed", status=status)
+    )
 
 
 @router.post("/resolve")
@@ -82,7 +85,7 @@ def resolve(
     after: FormText = "0",
 ) -> Response:
     if not reason:
-        raise InvalidInputError("请选择处理结果（已解决、已退款……）", code="reason_required")
+        raise InvalidInputError(messages.said("reason_missing"), code="reason_required")
     outcome = runtime.desk.resolve_case(
         escalation_id=escalation_id,
         staff_id=login.staff.id,
@@ -90,8 +93,14 @@ def resolve(
         reason=reason,
         resolution=resolution,
     )
-    closed = "，会话已结束并已请客户评价" if outcome.desk is not None else ""
-    return _done(request, runtime, login, escalation_id, after, f"工单已解决{closed}")
+    return _done(
+        request,
+        runtime,
+        login,
+        escalation_id,
+        after,
+        messages.said("resolved_closed" if outcome.desk is not None else "resolved"),
+    )
 
 
 @router.post("/reopen")
@@ -108,7 +117,7 @@ def reopen(
         case_work.reopen(
             session, escalation_id=escalation_id, staff=login.staff, version=version_of(version), note=note
         )
-    return _done(request, runtime, login, escalation_id, after, "工单已重新打开")
+    return _done(request, runtime, login, escalation_id, after, messages.said("reopened"))
 
 
 @router.post("/release")
@@ -116,9 +125,7 @@ def release(
     request: Request, runtime: RuntimeDep, login: AgentLogin, escalation_id: int, after: FormText = "0"
 ) -> Response:
     runtime.desk.release_case(escalation_id=escalation_id, staff_id=login.staff.id)
-    return _done(
-        request, runtime, login, escalation_id, after, "会话已交还机器人；客户下一条消息由机器人回答"
-    )
+    return _done(request, runtime, login, escalation_id, after, messages.said("released"))
 
 
 @router.post("/assign")
@@ -135,12 +142,12 @@ def assign(
         case = case_work.assign(
             session,
             escalation_id=escalation_id,
-            assignee_id=required_int(assignee_id, what="处理人"),
+            assignee_id=required_int(assignee_id, what=messages.said("assignee")),
             staff=login.staff,
             version=version_of(version),
         )
         name = case.assignee.display_name if case.assignee is not None else ""
-    return _done(request, runtime, login, escalation_id, after, f"已分配给 {name}")
+    return _done(request, runtime, login, escalation_id, after, messages.said("assigned_here", name=name))
 
 
 @router.post("/replies")
@@ -157,9 +164,9 @@ def reply(
         escalation_id=escalation_id, staff_id=login.staff.id, text=text, client_id=client_id or None
     )
     sent = (
-        "这条回复刚才已发送过，没有重复发送"
+        messages.said("replied_before")
         if outcome.desk is not None and outcome.desk.duplicate
-        else "回复已发送给客户"
+        else messages.said("replied")
     )
     return _done(request, runtime, login, escalation_id, after, sent)
 
@@ -175,7 +182,7 @@ def add_note(
 ) -> Response:
     with runtime.session() as session:
         case_work.add_note(session, escalation_id=escalation_id, staff=login.staff, text=text)
-    return _done(request, runtime, login, escalation_id, after, "内部备注已保存（客户不可见）")
+    return _done(request, runtime, login, escalation_id, after, messages.said("case_noted"))
 
 
 @router.post("/tags")
@@ -189,7 +196,7 @@ def add_tag(
 ) -> Response:
     with runtime.session() as session:
         case_work.add_tag(session, escalation_id=escalation_id, staff=login.staff, tag=tag)
-    return _done(request, runtime, login, escalation_id, after, f"已添加标签“{tag.strip()}”")
+    return _done(request, runtime, login, escalation_id, after, messages.said("tagged", tag=tag.strip()))
 
 
 @router.post("/tags/remove")
@@ -203,4 +210,4 @@ def remove_tag(
 ) -> Response:
     with runtime.session() as session:
         case_work.remove_tag(session, escalation_id=escalation_id, staff=login.staff, tag=tag)
-    return _done(request, runtime, login, escalation_id, after, f"已移除标签“{tag.strip()}”")
+    return _done(request, runtime, login, escalation_id, after, messages.said("untagged", tag=tag.strip()))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ConsoleLogin, RuntimeDep, actor_of
+from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.forms import required_int
 from api.pages.console.guards import AgentLogin, SupervisorLogin
@@ -18,7 +19,6 @@ from huisheng.services import customer_notes, customer_view, identity_links, mas
 
 router = APIRouter(prefix=f"{PREFIX}/customers/{{customer_id}}")
 FormText = Annotated[str, Form()]
-FIELD_LABELS = {"phone": "手机号", "email": "邮箱", "address": "收货地址"}
 
 
 def _profile(
@@ -55,7 +55,7 @@ def add_note(
 ) -> Response:
     with runtime.session() as session:
         customer_notes.add_note(session, customer_id=customer_id, text=text, actor=actor_of(login.staff))
-    return _changed(request, runtime, login, customer_id, "备注已保存（客户不可见）")
+    return _changed(request, runtime, login, customer_id, messages.said("customer_noted"))
 
 
 @router.post("/tags")
@@ -64,7 +64,7 @@ def add_tag(
 ) -> Response:
     with runtime.session() as session:
         tags.tag_customer(session, customer_id=customer_id, tag=tag, actor=actor_of(login.staff))
-    return _changed(request, runtime, login, customer_id, f"已添加标签“{tag.strip()}”")
+    return _changed(request, runtime, login, customer_id, messages.said("tagged", tag=tag.strip()))
 
 
 @router.post("/tags/remove")
@@ -73,7 +73,7 @@ def remove_tag(
 ) -> Response:
     with runtime.session() as session:
         tags.untag_customer(session, customer_id=customer_id, tag=tag, actor=actor_of(login.staff))
-    return _changed(request, runtime, login, customer_id, f"已移除标签“{tag.strip()}”")
+    return _changed(request, runtime, login, customer_id, messages.said("untagged", tag=tag.strip()))
 
 
 @router.post("/reveal")
@@ -90,7 +90,7 @@ def reveal(
         "console/_partials/pii.html",
         login,
         field=field,
-        field_label=FIELD_LABELS.get(field, field),
+        field_label=messages.PII_NAMES.get(field, field),
         revealed=values,
         customer_id=customer_id,
     )
@@ -107,11 +107,11 @@ def merge(
     confirm: FormText = "",
 ) -> Response:
     """Moves another customer (a duplicate) into this one; the form asks for a reason and a confirmation."""
-    source = required_int(source_id, what="要合并进来的客户编号")
+    source = required_int(source_id, what=messages.said("merge_source"))
     if confirm != "yes":
-        raise InvalidInputError("请勾选确认：合并后被合并的客户将被删除，无法撤销", code="confirm_required")
+        raise InvalidInputError(messages.said("merge_unconfirmed"), code="confirm_required")
     with runtime.session() as session:
         identity_links.merge_customers(
             session, source_id=source, target_id=customer_id, actor=actor_of(login.staff), reason=reason
         )
-    return _changed(request, runtime, login, customer_id, f"已把客户 {source} 合并到当前客户")
+    return _changed(request, runtime, login, customer_id, messages.said("merged", source=source))

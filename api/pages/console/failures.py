@@ -12,12 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from api.pages.console import messages
 from api.pages.console.rendering import fragment, is_htmx, page
 from huisheng.errors import (
-    ConflictError,
     HuishengError,
     NotAuthenticatedError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
 )
 
 PREFIX = "/console"
@@ -59,16 +55,8 @@ def to_login(request: Request) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-_TITLES: list[tuple[type[HuishengError], str]] = [
-    (PermissionDeniedError, "无权访问"),
-    (NotFoundError, "找不到页面"),
-    (ConflictError, "内容已变化"),
-    (RateLimitedError, "请稍后再试"),
-]
-
-
 def refusal(
-    request: Request, *, status_code: int, message: str, title: str = "操作没有成功", stale: bool = False
+    request: Request, *, status_code: int, message: str, title: str = messages.FAILED, stale: bool = False
 ) -> Response:
     if is_htmx(request):
         headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML", "HX-Reselect": ".flash"}
@@ -98,7 +86,7 @@ def refusal(
 def console_error(request: Request, error: HuishengError, status_code: int) -> Response:
     if isinstance(error, NotAuthenticatedError):
         return to_login(request)
-    title = next((t for kind, t in _TITLES if isinstance(error, kind)), "操作没有成功")
+    title = messages.title_for(error)
     return refusal(
         request,
         status_code=status_code,
@@ -109,13 +97,11 @@ def console_error(request: Request, error: HuishengError, status_code: int) -> R
 
 
 def console_validation_error(request: Request, problems: list[dict[str, Any]]) -> Response:
-    return refusal(request, status_code=422, message=messages.validation_message(problems), title="输入有误")
+    return refusal(
+        request, status_code=422, message=messages.validation_message(problems), title=messages.INVALID
+    )
 
 
 def console_http_error(request: Request, status_code: int) -> Response:
-    words = {
-        404: ("找不到页面", "这个地址没有页面，可能已被移走"),
-        405: ("无法这样访问", "这个地址不接受这种请求"),
-    }
-    title, message = words.get(status_code, ("操作没有成功", "请求没有成功，请稍后重试"))
+    title, message = messages.HTTP_WORDS.get(status_code, messages.HTTP_OTHER)
     return refusal(request, status_code=status_code, message=message, title=title)

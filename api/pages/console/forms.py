@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from api.pages.console import messages
 from huisheng.errors import InvalidInputError
 
 E = TypeVar("E", bound=StrEnum)
@@ -21,14 +22,14 @@ def optional_int(value: str | None) -> int | None:
 def required_int(value: str | None, *, what: str) -> int:
     number = optional_int(value)
     if number is None:
-        raise InvalidInputError(f"请选择{what}", code="invalid_input")
+        raise InvalidInputError(messages.said("choose", what=what), code="invalid_input")
     return number
 
 
 def version_of(value: str | None) -> int:
     """The case version a form showed; without it a change could overwrite someone else's silently."""
     if value is None or not value.strip().isdigit():
-        raise InvalidInputError("页面缺少工单版本，请刷新后重试", code="version_required")
+        raise InvalidInputError(messages.said("version_missing"), code="version_required")
     return int(value)
 
 

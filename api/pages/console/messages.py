@@ -131,3 +131,114 @@ def validation_message(problems: list[dict[str, Any]]) -> str:
         kind = str(problem.get("type", ""))
         parts.append(f"缺少{name}" if kind == "missing" else f"{name}格式不正确")
     return "；".join(dict.fromkeys(parts)) or "请求格式不正确"
+
+
+def plain(message: str) -> str:
+    """A service's message known only as text (a bulk outcome's), in Chinese where its shape is known."""
+    if _CJK.search(message):
+        return message
+    for pattern, words in _BY_SHAPE:
+        match = pattern.search(message)
+        if match:
+            return words(match)
+    return "操作没有成功"
+
+
+# What the pages say when something worked, and the refusals the pages themselves make.
+SAID = {
+    "claimed": "已认领工单 {ticket}",
+    "claimed_here": "已认领，这个工单现在由您处理",
+    "assigned": "已把工单 {ticket} 分配给 {name}",
+    "assigned_here": "已分配给 {name}",
+    "bulk_assigned": "已分配 {done} 个工单",
+    "bulk_failed": "；{count} 个未分配：{why}",
+    "status_changed": "工单已改为“{status}”",
+    "resolved": "工单已解决",
+    "resolved_closed": "工单已解决，会话已结束并已请客户评价",
+    "reopened": "工单已重新打开",
+    "released": "会话已交还机器人；客户下一条消息由机器人回答",
+    "replied": "回复已发送给客户",
+    "replied_before": "这条回复刚才已发送过，没有重复发送",
+    "case_noted": "内部备注已保存（客户不可见）",
+    "customer_noted": "备注已保存（客户不可见）",
+    "tagged": "已添加标签“{tag}”",
+    "untagged": "已移除标签“{tag}”",
+    "merged": "已把客户 {source} 合并到当前客户",
+    "canned_created": "已新增快捷回复“{title}”",
+    "canned_saved": "已保存“{title}”",
+    "canned_archived": "已归档，这条快捷回复不再出现在列表里",
+    "staff_created": "已创建员工账号 {name}",
+    "staff_saved": "已保存 {name} 的账号",
+    "password_set": "已为 {name} 设置新密码；其原有登录已全部退出",
+    "token_created": "已创建令牌“{name}”",
+    "token_revoked": "令牌已撤销，使用它的程序将无法再访问",
+    "changed_by": "{who} 刚修改了这个工单，已为您刷新",
+    # Refusals
+    "login_expired": "页面已过期，请重新登录",
+    "login_missing": "请输入用户名和密码",
+    "choose": "请选择{what}",
+    "version_missing": "页面缺少工单版本，请刷新后重试",
+    "reason_missing": "请选择处理结果（已解决、已退款……）",
+    "password_missing": "请设置初始密码",
+    "merge_unconfirmed": "请勾选确认：合并后被合并的客户将被删除，无法撤销",
+    "merge_source": "要合并进来的客户编号",
+    "assignee": "处理人",
+}
+
+# Error pages: a title by kind of refusal, and Starlette's own refusals.
+TITLES = {
+    PermissionDeniedError: "无权访问",
+    NotFoundError: "找不到页面",
+    ConflictError: "内容已变化",
+    RateLimitedError: "请稍后再试",
+}
+FAILED = "操作没有成功"
+INVALID = "输入有误"
+HTTP_WORDS = {
+    404: ("找不到页面", "这个地址没有页面，可能已被移走"),
+    405: ("无法这样访问", "这个地址不接受这种请求"),
+}
+HTTP_OTHER = (FAILED, "请求没有成功，请稍后重试")
+# The audited "显示" of each personal field.
+PII_NAMES = {"phone": "手机号", "email": "邮箱", "address": "收货地址"}
+# What each canned-reply placeholder is filled with, as the canned replies page explains it.
+PLACEHOLDER_HELP = {
+    "客户名": "客户的姓名；不知道时填“您”",
+    "订单号": "工单关联的订单，没有时用客户最近的一笔订单",
+    "工单号": "当前工单的编号",
+    "客服名": "发送回复的同事的名字",
+    "店铺名": "店铺名称",
+}
+
+
+def said(key: str, **values: object) -> str:
+    return SAID[key].format(**values)
+
+
+def title_for(error: HuishengError) -> str:
+    return next((title for kind, title in TITLES.items() if isinstance(error, kind)), FAILED)
+
+
+def duration(minutes: int) -> str:
+    minutes = abs(minutes)
+    if minutes < 60:
+        return f"{minutes} 分钟"
+    hours, rest = divmod(minutes, 60)
+    if hours >= 48:
+        return f"{hours // 24} 天"
+    return f"{hours} 小时 {rest} 分钟" if rest else f"{hours} 小时"
+
+
+def sla_text(minutes_left: int) -> str:
+    """超时 25 分钟 once the deadline passed, else 剩余 40 分钟."""
+    return f"超时 {duration(minutes_left)}" if minutes_left < 0 else f"剩余 {duration(minutes_left)}"
+
+
+def event_text(kind: str, note: str | None) -> str:
+    """Older events keep English notes ("assigned to li.na"); the timeline shows them in Chinese."""
+    text = note or ""
+    if kind == "assigned" and text.startswith("assigned to "):
+        return f"分配给 {text.removeprefix('assigned to ')}"
+    if kind == "joined" and text.startswith("customer asked for a person again: "):
+        return f"客户再次要求人工：{text.split(': ', 1)[1]}"
+    return text

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from api.deps import ConsoleLogin, RuntimeDep
+from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.forms import choice, optional_int, required_int, version_of
 from api.pages.console.guards import AgentLogin, SupervisorLogin
@@ -205,7 +206,7 @@ def claim(
             session, escalation_id=escalation_id, staff=login.staff, version=version_of(version)
         )
         ticket = case.ticket_no
-    return _after_change(request, runtime, login, f"已认领工单 {ticket}")
+    return _after_change(request, runtime, login, messages.said("claimed", ticket=ticket))
 
 
 @router.post("/queue/{escalation_id}/assign")
@@ -221,12 +222,12 @@ def assign(
         case = case_work.assign(
             session,
             escalation_id=escalation_id,
-            assignee_id=required_int(assignee_id, what="处理人"),
+            assignee_id=required_int(assignee_id, what=messages.said("assignee")),
             staff=login.staff,
             version=version_of(version),
         )
         ticket, name = case.ticket_no, case.assignee.display_name if case.assignee else ""
-    return _after_change(request, runtime, login, f"已把工单 {ticket} 分配给 {name}")
+    return _after_change(request, runtime, login, messages.said("assigned", ticket=ticket, name=name))
 
 
 def parse_items(values: list[str]) -> list[BulkItem]:
@@ -248,14 +249,14 @@ def bulk_assign(
     ids: Annotated[list[str] | None, Form()] = None,
     assignee_id: Annotated[str, Form()] = "",
 ) -> Response:
-    target = required_int(assignee_id, what="处理人")
+    target = required_int(assignee_id, what=messages.said("assignee"))
     with runtime.session() as session:
         outcomes = case_work.bulk_assign(
             session, items=parse_items(ids or []), assignee_id=target, staff=login.staff
         )
     done = sum(1 for o in outcomes if o.assigned)
-    failed = [o.error for o in outcomes if not o.assigned and o.error]
-    message = f"已分配 {done} 个工单"
+    failed = [messages.plain(o.error) for o in outcomes if not o.assigned and o.error]
+    message = messages.said("bulk_assigned", done=done)
     if failed:
-        message += f"；{len(failed)} 个未分配：" + "；".join(dict.fromkeys(failed))
+        message += messages.said("bulk_failed", count=len(failed), why="；".join(dict.fromkeys(failed)))
     return _after_change(request, runtime, login, message)

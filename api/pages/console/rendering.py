@@ -13,7 +13,8 @@ from fastapi.templating import Jinja2Templates
 from api.access import allows
 from api.deps import CSRF_FIELD, ConsoleLogin
 from api.pages import TEMPLATES_DIR
-from crm_store.enums import EscalationEventKind, SentimentLabel, StaffRole
+from api.pages.console.messages import duration, event_text, sla_text
+from crm_store.enums import SentimentLabel, StaffRole
 from huisheng import labels
 from huisheng.runtime import Runtime
 
@@ -33,21 +34,6 @@ def local_time(value: datetime | None, pattern: str = "%m-%d %H:%M") -> str:
     return value.astimezone(CHINA).strftime(pattern)
 
 
-def duration(minutes: int) -> str:
-    minutes = abs(minutes)
-    if minutes < 60:
-        return f"{minutes} 分钟"
-    hours, rest = divmod(minutes, 60)
-    if hours >= 48:
-        return f"{hours // 24} 天"
-    return f"{hours} 小时 {rest} 分钟" if rest else f"{hours} 小时"
-
-
-def sla_text(minutes_left: int) -> str:
-    """超时 25 分钟 once the deadline passed, else 剩余 40 分钟."""
-    return f"超时 {duration(minutes_left)}" if minutes_left < 0 else f"剩余 {duration(minutes_left)}"
-
-
 def minutes_until(due: datetime | None) -> int:
     if due is None:
         return 0
@@ -61,16 +47,6 @@ def mood(label: SentimentLabel | str | None) -> str:
 
 def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
-
-
-def event_text(kind: EscalationEventKind, note: str | None) -> str:
-    """Older events keep English notes ("assigned to li.na"); the timeline shows them in Chinese."""
-    text = note or ""
-    if kind is EscalationEventKind.ASSIGNED and text.startswith("assigned to "):
-        return f"分配给 {text.removeprefix('assigned to ')}"
-    if kind is EscalationEventKind.JOINED and text.startswith("customer asked for a person again: "):
-        return f"客户再次要求人工：{text.split(': ', 1)[1]}"
-    return text
 
 
 templates.env.filters.update(
