@@ -41,7 +41,9 @@ def get_session(runtime: RuntimeDep) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed when the route returns, before the answer is sent: a commit that fails is the answer, not a 200
+# for work that was then lost.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="A staff member's personal API token.")
 
