@@ -189,10 +189,10 @@ def take_over(session: Session, *, conversation_id: int, staff_id: int, actor: A
     if conversation.status is ConversationStatus.CLOSED:
         raise InvalidInputError(f"conversation {conversation_id} is closed")
     open_case = escalations.open_for_conversation(session, conversation_id=conversation.id)
-    if open_case is not None:
+    if open_case is not None and open_case.assignee_id != staff_id:
         # Also checks that the staff member exists and is active.
         escalations.assign(session, escalation_id=open_case.id, assignee_id=staff_id, actor=actor)
-    elif session.get(StaffUser, staff_id) is None:
+    elif open_case is None and session.get(StaffUser, staff_id) is None:
         raise NotFoundError(f"staff user {staff_id} does not exist")
     conversation.status = ConversationStatus.WITH_STAFF
     conversation.assignee_id = staff_id

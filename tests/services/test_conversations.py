@@ -142,3 +142,19 @@ def test_an_unknown_staff_member_cannot_take_over(session: Session) -> None:
         conversations.get_conversation(session, conversation_id=conversation_id).status
         is ConversationStatus.BOT
     )
+
+
+def test_taking_over_a_case_already_yours_does_not_assign_it_again(session: Session) -> None:
+    from crm_store.enums import EscalationEventKind
+    from huisheng.services import escalations
+    from huisheng.services.audit import Actor
+    from tests.factories import make_staff
+
+    conversation_id = _conversation_id(session)
+    case = conversations.hand_over(session, conversation_id=conversation_id, reason="asked")
+    agent = make_staff(session)
+    actor = Actor.staff(agent.id, agent.username)
+    escalations.assign(session, escalation_id=case.id, assignee_id=agent.id, actor=actor)
+    conversations.take_over(session, conversation_id=conversation_id, staff_id=agent.id, actor=actor)
+    assigned = [e for e in case.events if e.kind is EscalationEventKind.ASSIGNED]
+    assert len(assigned) == 1
