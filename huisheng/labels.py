@@ -123,6 +123,7 @@ HANDOFF_REASON_LABELS = {
     "customer_request": "客户要求人工",
     "bot did not understand twice in a row": "机器人连续两次没听懂",
     "negative sentiment on consecutive turns": "客户连续表达不满",
+    "angry customer": "客户情绪激动",
     "complaint": "投诉",
     "bulk_purchase": "大宗采购咨询",
 }

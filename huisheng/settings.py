@@ -111,9 +111,14 @@ class WidgetSettings(BaseModel):
 
 
 class ChatSettings(BaseModel):
-    # Hand over to staff when this many customer messages in a row score below `anger_below`.
-    anger_below: float = Field(default=0.15, ge=0.0, le=1.0)
-    anger_turns: int = Field(default=2, ge=1, le=10)
+    # Hand over to staff when this many customer messages in a row are angry: their anger cues
+    # (anger_lexicon_file) add up to anger_cue_score and the sentiment model's P(positive) is below anger_below.
+    anger_cue_score: float = Field(default=2.0, gt=0.0)
+    anger_below: float = Field(default=0.7, ge=0.0, le=1.01)
+    anger_turns: int = Field(default=1, ge=1, le=10)
+    anger_lexicon_file: Path = Path("nlp/resources/lexicon/anger.txt")
+    # While one of these bot forms is asking, anger is left to the form: the complaint form opens a case itself.
+    anger_exempt_forms: list[str] = Field(default_factory=lambda: ["complaint_form"])
     # Longest a message waits for the one before it in the same conversation to be answered.
     turn_wait_seconds: float = Field(default=30, gt=0)
 
@@ -235,6 +240,7 @@ class Settings(BaseSettings):
         for name in ("user_dict_dir", "stopwords_file", "aspects_file", "idf_file", "sentiment_model_dir"):
             setattr(self.nlp, name, _absolute(root, getattr(self.nlp, name)))
         self.shop.policy_file = _absolute(root, self.shop.policy_file)
+        self.chat.anger_lexicon_file = _absolute(root, self.chat.anger_lexicon_file)
         if self.app.environment is Environment.PRODUCTION:
             if self.app.secret_key is None or len(self.app.secret_key.get_secret_value()) < 32:
                 raise ValueError("production needs HUISHENG_APP_SECRET_KEY of at least 32 characters")

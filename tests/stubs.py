@@ -41,11 +41,21 @@ class KeywordSentiment:
 _segmenter: Segmenter | None = None
 
 
-def stub_analyzer() -> TextAnalyzer:
+class FixedSentiment(KeywordSentiment):
+    """Scores every text the same: for tests about what a given model score leads to."""
+
+    def __init__(self, score: float):
+        self.score = score
+
+    def predict_scores(self, texts: Sequence[str]) -> list[float]:
+        return [self.score for _ in texts]
+
+
+def stub_analyzer(classifier: KeywordSentiment | None = None) -> TextAnalyzer:
     global _segmenter
     if _segmenter is None:  # building jieba's dictionary takes a second; share it across tests
         _segmenter = Segmenter()
-    classifier = KeywordSentiment()
+    classifier = classifier or KeywordSentiment()
     return TextAnalyzer(
         segmenter=_segmenter,
         keywords=KeywordExtractor(_segmenter),
@@ -70,7 +80,9 @@ class FakeRasa:
         *,
         down: bool = False,
         delay: float = 0.0,
+        active_loop: str | None = None,
     ):
+        self.active_loop = active_loop  # the form the tracker reports as asking
         self.received: list[dict[str, Any]] = []
         self.events: list[tuple[str, str]] = []
         self.answer = answer or (lambda text: [f"收到: {text}"])
@@ -96,7 +108,11 @@ class FakeRasa:
             return httpx.Response(200, json={})
         if request.url.path.endswith("/tracker"):
             return httpx.Response(
-                200, json={"latest_message": {"intent": {"name": "order_status", "confidence": 0.91}}}
+                200,
+                json={
+                    "latest_message": {"intent": {"name": "order_status", "confidence": 0.91}},
+                    "active_loop": {"name": self.active_loop} if self.active_loop else {},
+                },
             )
         return httpx.Response(404)
 

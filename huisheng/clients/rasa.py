@@ -60,16 +60,24 @@ class RasaClient:
 
     def last_intent(self, *, sender_id: str) -> ParsedIntent:
         """The intent Rasa gave the latest user message of this conversation."""
+        intent = self._tracker(sender_id).get("latest_message", {}).get("intent") or {}
+        confidence = intent.get("confidence")
+        return ParsedIntent(
+            name=intent.get("name"), confidence=float(confidence) if confidence is not None else None
+        )
+
+    def active_loop(self, *, sender_id: str) -> str | None:
+        """The form the bot is asking questions for in this conversation (e.g. complaint_form), if any."""
+        name = (self._tracker(sender_id).get("active_loop") or {}).get("name")
+        return str(name) if name else None
+
+    def _tracker(self, sender_id: str) -> dict[str, Any]:
         tracker = self._request(
             "GET",
             f"/conversations/{quote(sender_id, safe=':')}/tracker",
             params={"include_events": "NONE", **self._auth},
         )
-        intent = (tracker or {}).get("latest_message", {}).get("intent") or {}
-        confidence = intent.get("confidence")
-        return ParsedIntent(
-            name=intent.get("name"), confidence=float(confidence) if confidence is not None else None
-        )
+        return tracker or {}
 
     def pause(self, *, sender_id: str) -> None:
         """Silences the bot for this conversation while staff own it (Rasa's ConversationPaused)."""

@@ -28,6 +28,7 @@ from huisheng.errors import InvalidInputError, UpstreamUnavailableError
 from huisheng.live.locks import LocalTurnLocks, TurnLocks
 from huisheng.services import chat_choices, conversations, csat, customers, escalations, receipts, transcript
 from huisheng.services.analysis import TextAnalyzer
+from huisheng.services.anger import ANGER_REASON, AngerJudge, AngerRule
 from huisheng.services.chat_choices import Choice
 from huisheng.services.chat_texts import (
     HANDED_OVER_TEXT,
@@ -39,20 +40,13 @@ from huisheng.services.chat_texts import (
 from huisheng.services.chat_turn import ChatTurn, as_customer_text, parse_sender_id, sender_id
 from huisheng.services.validation import clean_text
 from huisheng.settings import Settings
+from nlp.anger import AngerDetector
 
 __all__ = ["AngerRule", "ChatService", "ChatTurn", "SessionScope", "parse_sender_id", "sender_id"]
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_ID_MAX = 64
-
-
-@dataclass(frozen=True, slots=True)
-class AngerRule:
-    """Hand over when the last `turns` customer messages were all negative below `below`."""
-
-    below: float = 0.15
-    turns: int = 2
 
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
@@ -74,6 +68,7 @@ class _Incoming:
     score: float | None
     auto_reply: str | None
     answer: bool
+    angry: bool  # this message reads "a person, now", and no exempt form is asking (services/anger.py)
 
 
 @dataclass(slots=True)
@@ -97,6 +92,7 @@ class ChatService:
         analyzer: Callable[[], TextAnalyzer],
         rasa: RasaClient,
         anger: AngerRule | None = None,
+        anger_detector: AngerDetector | None = None,
         sla_hours: Mapping[str, float] = escalations.DEFAULT_SLA_HOURS,
         locks: TurnLocks | None = None,
         delivery: Delivery | None = None,
@@ -105,7 +101,7 @@ class ChatService:
         self._session_scope = session_scope
         self._analyzer = analyzer
         self._rasa = rasa
-        self._anger = anger or AngerRule()
+        self._anger = AngerJudge(anger or AngerRule(), anger_detector or AngerDetector.from_file())
         self._sla_hours = sla_hours
         self._locks = locks or LocalTurnLocks()
         self._delivery = delivery
@@ -126,7 +122,8 @@ class ChatService:
             session_scope=session_scope,
             analyzer=analyzer,
             rasa=rasa,
-            anger=AngerRule(below=settings.chat.anger_below, turns=settings.chat.anger_turns),
+            anger=AngerRule.from_settings(settings.chat),
+            anger_detector=AngerDetector.from_file(settings.chat.anger_lexicon_file),
             sla_hours=dict(settings.escalation.sla_hours),
             locks=locks,
             delivery=delivery,
@@ -160,7 +157,9 @@ class ChatService:
         if message_id is not None:
             message_id = clean_text(message_id, field="message_id", max_length=MESSAGE_ID_MAX)
         label, score = self._sentiment(body) if kind is MessageKind.TEXT else (None, None)
+        angry = kind is MessageKind.TEXT and self._anger.is_angry(body, score)
         with self._locks.hold(sender_id(channel, external_id), wait_seconds=self._turn_wait):
+            angry = angry and not self._anger.exempts(self._active_form(sender_id(channel, external_id)))
             inbound = self._record_inbound(
                 _Incoming(
                     channel,
@@ -175,6 +174,7 @@ class ChatService:
                     score,
                     auto_reply,
                     answer,
+                    angry,
                 )
             )
             if isinstance(inbound, ChatTurn):
@@ -259,9 +259,7 @@ class ChatService:
             elif rated is not None:
                 replies = [BotReply(RATED_TEXT, [])]
             else:
-                replies = self._answer_without_bot(
-                    session, conversation, inbound, result, incoming.auto_reply
-                )
+                replies = self._answer_without_bot(session, conversation, inbound, result, incoming)
             if incoming.answer and conversation.status is ConversationStatus.BOT and not replies:
                 result.ask_bot = payload or as_customer_text(body)
             else:
@@ -282,15 +280,14 @@ class ChatService:
         conversation: Conversation,
         inbound: Message,
         result: _Inbound,
-        auto_reply: str | None,
+        incoming: _Incoming,
     ) -> list[BotReply]:
         """Replies that need no bot: the anger handoff, the waiting notice, other kinds of message."""
-        if conversation.status is ConversationStatus.BOT and self._is_angry(session, conversation.id):
+        auto_reply = incoming.auto_reply
+        angry = incoming.angry and conversation.status is ConversationStatus.BOT
+        if angry and self._angry_in_a_row(session, conversation.id):
             case = conversations.hand_over(
-                session,
-                conversation_id=conversation.id,
-                reason="negative sentiment on consecutive turns",
-                sla_hours=self._sla_hours,
+                session, conversation_id=conversation.id, reason=ANGER_REASON, sla_hours=self._sla_hours
             )
             result.pause_bot = True
             return [BotReply(HANDED_OVER_TEXT.format(ticket=case.ticket_no), [])]
@@ -367,15 +364,22 @@ class ChatService:
         except InvalidInputError:
             return None, None  # emoji or punctuation only: nothing to judge, still worth storing
 
-    def _is_angry(self, session: Session, conversation_id: int) -> bool:
+    def _angry_in_a_row(self, session: Session, conversation_id: int) -> bool:
+        """The message just stored was angry; with `turns` > 1 the ones before it must have been too."""
+        if self._anger.rule.turns == 1:
+            return True
         recent = conversations.recent_messages(session, conversation_id=conversation_id, limit=20)
-        inbound = [m for m in recent if m.direction is MessageDirection.INBOUND][-self._anger.turns :]
-        return len(inbound) == self._anger.turns and all(
-            m.sentiment_label is SentimentLabel.NEGATIVE
-            and m.sentiment_score is not None
-            and m.sentiment_score < self._anger.below
-            for m in inbound
-        )
+        inbound = [
+            m for m in recent if m.direction is MessageDirection.INBOUND and m.kind is MessageKind.TEXT
+        ]
+        return self._anger.all_angry((m.text, m.sentiment_score) for m in inbound)
+
+    def _active_form(self, sender: str) -> str | None:
+        """Asked only for an angry message; an unreachable Rasa hands over, which is the safe side."""
+        try:
+            return self._rasa.active_loop(sender_id=sender)
+        except UpstreamUnavailableError:
+            return None
 
     @staticmethod
     def _record_replies(
