@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm_store.enums import (
     Channel,
@@ -28,7 +29,12 @@ from crm_store.enums import (
 from crm_store.models import ChannelIdentity, Conversation, Message, StaffUser
 from huisheng.channels.delivery import Delivery
 from huisheng.clients.rasa import RasaClient
-from huisheng.errors import InvalidInputError, PermissionDeniedError, UpstreamUnavailableError
+from huisheng.errors import (
+    ConflictError,
+    InvalidInputError,
+    PermissionDeniedError,
+    UpstreamUnavailableError,
+)
 from huisheng.services import audit, canned_replies, case_work, conversations, escalations, transcript
 from huisheng.services.audit import Actor
 from huisheng.services.case_work import CaseState
@@ -105,7 +111,7 @@ class StaffDesk:
         if client_id is not None:
             client_id = clean_text(client_id, field="client_id", max_length=64)
         try:
-            result, outbox, joined = self._store_reply(conversation_id, staff_id, body, client_id)
+            result, outbox, joined = self._store_reply_retrying(conversation_id, staff_id, body, client_id)
         except IntegrityError:
             # The message's unique (conversation, client id) turned a double submit away, however the two
             # requests interleaved; everything the second one did is rolled back and the first one stands.
@@ -116,6 +122,21 @@ class StaffDesk:
             self._tell_rasa(outbox, self._rasa.pause)
         self._deliver(outbox, result)
         return result
+
+    def _store_reply_retrying(
+        self, conversation_id: int, staff_id: int, body: str, client_id: str | None
+    ) -> tuple[DeskResult, _Outbox, bool]:
+        # A reply does not depend on the case's state, so losing the race on the case row (someone changed
+        # the case between our read and our update) is retried once on fresh state rather than refused.
+        try:
+            return self._store_reply(conversation_id, staff_id, body, client_id)
+        except StaleDataError:
+            try:
+                return self._store_reply(conversation_id, staff_id, body, client_id)
+            except StaleDataError:
+                raise ConflictError(
+                    "工单刚被同事修改，回复没有发出，请再发一次", code="stale_version"
+                ) from None
 
     def _store_reply(
         self, conversation_id: int, staff_id: int, body: str, client_id: str | None
