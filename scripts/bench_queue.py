@@ -71,9 +71,7 @@ def fill(runtime: Runtime, *, open_cases: int, seed: int) -> tuple[str, str]:
             for cid in customer_ids
         ]
         session.execute(insert(Conversation), conversations)
-        conversation_of = dict(
-            session.execute(select(Conversation.customer_id, Conversation.id)).tuples().all()
-        )
+        conversation_of = dict(session.execute(select(Conversation.customer_id, Conversation.id)).all())
         rows = []
         for i in range(open_cases):
             cid = rng.choice(customer_ids)
