@@ -113,3 +113,19 @@ class StaffRole(StrEnum):
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
+
+
+class AlertKind(StrEnum):
+    ASPECT = "aspect"
+    PRODUCT = "product"
+    KEYWORD = "keyword"
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class SegmentKind(StrEnum):
+    RFM = "rfm"
+    BEHAVIOUR = "behaviour"

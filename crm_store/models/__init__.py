@@ -5,6 +5,7 @@ from crm_store.models.canned_reply import CannedReply
 from crm_store.models.conversation import Conversation, InboundReceipt, Message
 from crm_store.models.customer import ChannelIdentity, Customer
 from crm_store.models.escalation import Escalation, EscalationEvent
+from crm_store.models.insight import Alert, CustomerSegment
 from crm_store.models.note import CustomerNote
 from crm_store.models.order import Order, Product
 from crm_store.models.review import Review, ReviewAspect
@@ -12,6 +13,7 @@ from crm_store.models.staff import ApiToken, LoginAttempt, StaffSession, StaffUs
 from crm_store.models.tag import Tag, customer_tags, escalation_tags
 
 __all__ = [
+    "Alert",
     "ApiToken",
     "AuditEntry",
     "CannedReply",
@@ -19,6 +21,7 @@ __all__ = [
     "Conversation",
     "Customer",
     "CustomerNote",
+    "CustomerSegment",
     "Escalation",
     "EscalationEvent",
     "InboundReceipt",
