@@ -140,6 +140,51 @@ class ConsoleSettings(BaseModel):
     poll_seconds: float = Field(default=5, gt=0)
 
 
+class AlertSettings(BaseModel):
+    """Word-of-mouth alerts: a window's negative mentions against the same key's own baseline."""
+
+    window_days: float = Field(default=1, gt=0, le=31)
+    baseline_days: int = Field(default=28, ge=1, le=365)
+    # Flag when P(X ≥ observed | Poisson(baseline rate × window)) is below alpha and observed ≥ min_count.
+    alpha: float = Field(default=0.01, gt=0, lt=1)
+    min_count: int = Field(default=5, ge=1)
+    # Keywords checked: the most frequent ones among the window's negative reviews.
+    top_keywords: int = Field(default=20, ge=0, le=500)
+    examples: int = Field(default=3, ge=0, le=10)
+    # A WeCom/DingTalk-style bot URL; its key is a credential, so prefer HUISHENG_ALERTS_WEBHOOK_URL.
+    webhook_url: str = ""
+    webhook_timeout_seconds: float = Field(default=5, gt=0, le=60)
+
+
+class SegmentSettings(BaseModel):
+    """RFM value tiers and behaviour tags computed by `huisheng compute-segments`."""
+
+    # Empty: each threshold is the `quantile` of the customers' own values (the median by default).
+    recency_days: float | None = Field(default=None, gt=0)
+    frequency: float | None = Field(default=None, gt=0)
+    monetary: float | None = Field(default=None, gt=0)
+    quantile: float = Field(default=0.5, gt=0, lt=1)
+    # Behaviour tags: how many signals make a tag.
+    min_signals: int = Field(default=2, ge=1)
+    loyal_orders: int = Field(default=3, ge=2)
+    churn_frequent_orders: int = Field(default=3, ge=2)
+    churn_recency_days: int = Field(default=60, ge=1)
+    unhappy_contact_days: int = Field(default=30, ge=1)
+    price_words: list[str] = Field(default_factory=lambda: ["优惠", "便宜", "降价", "打折", "折扣", "贵"])
+    logistics_intents: list[str] = Field(default_factory=lambda: ["shipping_info", "order_status"])
+
+
+class CareSettings(BaseModel):
+    """The proactive care list (主动关怀)."""
+
+    # Negative reviews and unhappy conversations this recent are listed.
+    recent_days: int = Field(default=14, ge=1, le=365)
+    # A valuable customer's bad experience this recent with no contact since is listed.
+    no_contact_days: int = Field(default=90, ge=1, le=730)
+    # A follow-up resolved this recently still counts as handled.
+    handled_days: int = Field(default=30, ge=1, le=365)
+
+
 class WechatSettings(BaseModel):
     app_id: str = ""
     token: SecretStr | None = None
@@ -220,6 +265,9 @@ class Settings(BaseSettings):
     redis: RedisSettings = Field(default_factory=RedisSettings)
     widget: WidgetSettings = Field(default_factory=WidgetSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    segments: SegmentSettings = Field(default_factory=SegmentSettings)
+    care: CareSettings = Field(default_factory=CareSettings)
 
     @classmethod
     def settings_customise_sources(
