@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from huisheng.live.locks import TurnLocks
     from huisheng.services.analysis import TextAnalyzer
     from huisheng.services.chat import ChatService
+    from huisheng.services.review_import_jobs import ReviewImports
     from huisheng.services.staff_desk import StaffDesk
     from huisheng.services.visitors import VisitorTokens
 
@@ -41,6 +42,7 @@ class Runtime:
         self._locks: TurnLocks | None = None
         self._visitors: VisitorTokens | None = None
         self._rasa: RasaClient | None = None
+        self._imports: ReviewImports | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -123,6 +125,22 @@ class Runtime:
 
                     self._desk = StaffDesk(session_scope=self.session, delivery=self.delivery, rasa=self.rasa)
         return self._desk
+
+    @property
+    def review_imports(self) -> ReviewImports:
+        """This process's review uploads and import jobs (they run on background threads)."""
+        if self._imports is None:
+            with self._lock:
+                if self._imports is None:
+                    from huisheng.services.review_analysis import FollowUpPolicy
+                    from huisheng.services.review_import_jobs import ReviewImports
+
+                    self._imports = ReviewImports(
+                        session_scope=self.session,
+                        analyzer=lambda: self.analyzer,
+                        follow_up=FollowUpPolicy.from_settings(self.settings),
+                    )
+        return self._imports
 
     @property
     def visitor_tokens(self) -> VisitorTokens:
