@@ -1,0 +1,51 @@
+"""Which rows a panel counts: reviews and customer chat messages in a period under the dashboard's filter.
+
+The channel filter applies to chats, cases and CSAT (reviews come from shops, not channels); the product
+category and aspect filters apply to reviews.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, select
+
+from crm_store.enums import MessageSender
+from crm_store.models import Conversation, Message, Review, ReviewAspect
+from huisheng.services.insights.filters import DashboardFilter
+
+
+def in_period(column: Any, since: datetime, until: datetime) -> ColumnElement[bool]:
+    return and_(column >= since, column < until)
+
+
+def review_conditions(f: DashboardFilter, *, since: datetime, until: datetime) -> list[ColumnElement[bool]]:
+    """Reviews written in [since, until) of the filter's category, mentioning its aspect."""
+    conditions = [in_period(Review.created_at, since, until)]
+    if f.category:
+        conditions.append(Review.category == f.category)
+    if f.aspect:
+        conditions.append(
+            exists(
+                select(ReviewAspect.id).where(
+                    ReviewAspect.review_id == Review.id, ReviewAspect.aspect == f.aspect
+                )
+            )
+        )
+    return conditions
+
+
+def message_conditions(f: DashboardFilter, *, since: datetime, until: datetime) -> list[ColumnElement[bool]]:
+    """Customer messages sent in [since, until) on the filter's channel (the query joins Conversation)."""
+    conditions = [
+        Message.sender == MessageSender.CUSTOMER,
+        in_period(Message.created_at, since, until),
+    ]
+    if f.channel:
+        conditions.append(Conversation.channel == f.channel)
+    return conditions
+
+
+def conversation_channel(f: DashboardFilter) -> list[ColumnElement[bool]]:
+    return [Conversation.channel == f.channel] if f.channel else []
