@@ -21,6 +21,8 @@ from api.routes import (
     customers,
     escalations,
     health,
+    insight_jobs,
+    review_imports,
     search,
     staff,
     team,
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(search.router, prefix="/api")
     app.include_router(audit.router, prefix="/api")
     app.include_router(team.router, prefix="/api")
+    app.include_router(insight_jobs.router, prefix="/api")
+    app.include_router(review_imports.router, prefix="/api")
     app.include_router(wechat.router)
     app.include_router(shop.router)
     app.include_router(docs.router)

@@ -1,14 +1,18 @@
-"""Review commands: analyse one text, import a CSV of reviews, analyse what is still pending."""
+"""Review commands: analyse one text, import a CSV or XLSX of reviews, analyse what is still pending."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from huisheng.cli.db import ensure_schema
 from huisheng.errors import HuishengError
+
+if TYPE_CHECKING:
+    from huisheng.services.review_import import ImportReport
 
 
 def register(app: typer.Typer) -> None:
@@ -61,33 +65,55 @@ def analyze(
 
 def import_reviews(
     path: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, readable=True, help="UTF-8 CSV with a 'text' column."
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="CSV (UTF-8, GBK; comma or tab) or XLSX of reviews, e.g. a marketplace export.",
     ),
-    source: str = typer.Option("import", help="Source name for rows without a 'source' column."),
+    mapping: str = typer.Option(
+        "",
+        "--mapping",
+        help="field=column pairs, e.g. 'text=评价内容,rating=评分,date=评价时间'; fields: "
+        "text, rating, date, external_id, order_no, product, customer, category, source. "
+        "Guessed from the headers when left out.",
+    ),
+    source: str = typer.Option("import", help="Source name (e.g. taobao) for rows without a source column."),
     batch_size: int = typer.Option(256, min=1, max=4096, help="Reviews analysed per batch."),
+    report_csv: Path | None = typer.Option(
+        None, "--report", dir_okay=False, help="Also write the bad rows (line, reason, text) to this CSV."
+    ),
 ) -> None:
-    """Store and analyse thousands of reviews from a CSV (columns: text[, source, external_id, category, rating,
-    order_no, product_sku]). Bad rows are listed and skipped; re-importing skips stored ones."""
+    """Store and analyse reviews from a CSV or XLSX: each good row analysed and stored, duplicates (same
+    source + id, or same customer + text + date) skipped, bad rows listed with their line and reason."""
     from tqdm import tqdm
 
     from huisheng.runtime import Runtime
-    from huisheng.services import review_analysis
     from huisheng.services.review_analysis import FollowUpPolicy
+    from huisheng.services.review_files import check_mapping, guess_mapping, read_table
+    from huisheng.services.review_import import run_import
 
     runtime = Runtime()
     try:
+        table = read_table(path.read_bytes(), path.name)
+        chosen = check_mapping(parse_mapping(mapping) or guess_mapping(table.headers), table.headers)
+        typer.echo(f"{path.name}: {len(table.rows)} rows ({table.encoding or table.kind})")
+        typer.echo("mapping: " + ", ".join(f"{field}={column}" for field, column in chosen.items()))
         ensure_schema(runtime)
-        rows = list(review_analysis.read_review_rows(path))
-        policy = FollowUpPolicy.from_settings(runtime.settings)
-        with runtime.session() as session, tqdm(total=len(rows), unit="review", desc="import") as bar:
-            report = review_analysis.import_reviews(
-                session,
+        with tqdm(total=len(table.rows), unit="review", desc="import") as bar:
+
+            def advance(report: ImportReport) -> None:
+                bar.update(report.done - bar.n)
+
+            report = run_import(
+                runtime.session,
                 runtime.analyzer,
-                rows,
-                default_source=source,
+                table,
+                mapping=chosen,
+                source=source,
                 batch_size=batch_size,
-                policy=policy,
-                progress=bar.update,
+                follow_up=FollowUpPolicy.from_settings(runtime.settings),
+                progress=advance,
             )
     except HuishengError as error:
         typer.echo(f"error: {error.message}", err=True)
@@ -95,10 +121,32 @@ def import_reviews(
     finally:
         runtime.close()
     typer.echo(
-        f"stored {report.stored}, skipped {report.duplicates} already stored, rejected {len(report.rejected)}"
+        f"导入 {report.stored} 条, 重复跳过 {report.duplicates} 条, 有问题 {report.failed} 条"
+        f" (stored {report.stored}, duplicates {report.duplicates}, bad rows {report.failed})"
     )
-    for number, reason in report.rejected[:20]:
-        typer.echo(f"  row {number}: {reason}", err=True)
+    for problem in report.problems:
+        typer.echo(f"  第 {problem.line} 行: {problem.reason}")
+    if report_csv is not None:
+        write_problems(report_csv, report)
+        typer.echo(f"bad rows written to {report_csv}")
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """'text=评价内容,rating=评分' as a dict; a pair without '=' is refused."""
+    pairs = [part.strip() for part in text.split(",") if part.strip()]
+    bad = [pair for pair in pairs if "=" not in pair]
+    if bad:
+        raise typer.BadParameter(f"expected field=column, got {', '.join(bad)}", param_hint="--mapping")
+    return dict((key.strip(), value.strip()) for key, value in (pair.split("=", 1) for pair in pairs))
+
+
+def write_problems(path: Path, report: ImportReport) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["行号", "原因", "评价内容"])
+        writer.writerows((p.line, p.reason, p.text) for p in report.problems)
 
 
 def analyze_reviews(batch_size: int = typer.Option(256, min=1, max=4096, help="Reviews per batch.")) -> None:

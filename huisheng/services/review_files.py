@@ -114,17 +114,18 @@ _EXACT: Final[dict[str, tuple[str, ...]]] = {
         "body",
     ),
 }
-# Chinese words that say what a longer header holds ("首次评价内容", "评价时间(北京)").
+# Chinese words that say what a longer header holds ("首次评价内容", "评价时间(北京)"); the text comes
+# before the customer and product, so "买家评论" and "商品评价" are the review.
 _CONTAINS: Final[dict[str, tuple[str, ...]]] = {
     "external_id": ("评价编号", "评论编号", "评价id", "评论id"),
     "date": ("时间", "日期"),
     "rating": ("评分", "星级", "打分"),
+    "text": ("内容", "评价", "评论", "评语"),
     "order_no": ("订单",),
     "customer": ("手机", "电话", "买家", "客户"),
     "product": ("商品", "宝贝", "产品"),
     "category": ("类目", "品类"),
     "source": ("平台", "渠道", "来源"),
-    "text": ("内容", "评价", "评论", "评语"),
 }
 _MARKS = re.compile(r"[\s\-–—_:：()（）\[\]【】/\\·.]+")
 
@@ -302,4 +303,4 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
     doubled = sorted({h for h in used if used.count(h) > 1})
     if doubled:
         raise InvalidInputError(f"同一列不能对应多个字段：{'、'.join(doubled)}", code="bad_mapping")
-    return cleaned
+    return {f: cleaned[f] for f in FIELDS if f in cleaned}
