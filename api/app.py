@@ -22,6 +22,7 @@ from api.routes import (
     escalations,
     health,
     insight_jobs,
+    insights,
     review_imports,
     search,
     staff,
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(search.router, prefix="/api")
     app.include_router(audit.router, prefix="/api")
     app.include_router(team.router, prefix="/api")
+    app.include_router(insights.router, prefix="/api")
     app.include_router(insight_jobs.router, prefix="/api")
     app.include_router(review_imports.router, prefix="/api")
     app.include_router(wechat.router)

@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 from huisheng.services.insights.cases import CaseStats, case_stats
 from huisheng.services.insights.containment import Containment, containment
 from huisheng.services.insights.csat import CsatSummary, csat_summary
-from huisheng.services.insights.filters import DashboardFilter, Granularity, aspect_names, build_filter
+from huisheng.services.insights.filters import (
+    DashboardFilter,
+    Granularity,
+    aspect_names,
+    build_filter,
+    known_categories,
+)
 from huisheng.services.insights.keywords import (
     NegativeKeyword,
     ReviewText,
@@ -70,11 +76,15 @@ __all__ = [
     "SentimentBucket",
     "aspect_names",
     "build_filter",
+    "by_aspect",
+    "by_category",
+    "by_channel",
     "case_stats",
     "containment",
     "csat_summary",
     "dashboard",
     "keyword_reviews",
+    "known_categories",
     "sentiment_over_time",
     "top_negative_keywords",
 ]

@@ -10,10 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, String, cast, func, literal_column, type_coerce
+from sqlalchemy import ColumnElement, Float, String, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
 from crm_store.enums import Channel
+from crm_store.models import Product, Review
 from huisheng.errors import InvalidInputError
 from nlp.aspects import DEFAULT_ASPECTS, load_aspect_terms
 
@@ -149,3 +150,10 @@ def seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[flo
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+def known_categories(session: Session) -> list[str]:
+    """The product categories a manager can filter by: the catalogue's and those reviews carry."""
+    found = set(session.scalars(select(Product.category).distinct()))
+    found.update(c for c in session.scalars(select(Review.category).distinct()) if c)
+    return sorted(found)

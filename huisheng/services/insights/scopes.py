@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import aliased
 
 from crm_store.enums import MessageSender
 from crm_store.models import Conversation, Message, Review, ReviewAspect
@@ -26,12 +27,10 @@ def review_conditions(f: DashboardFilter, *, since: datetime, until: datetime) -
     if f.category:
         conditions.append(Review.category == f.category)
     if f.aspect:
+        # Aliased: the by-aspect query has review_aspects in its own FROM, which must not correlate here.
+        mention = aliased(ReviewAspect)
         conditions.append(
-            exists(
-                select(ReviewAspect.id).where(
-                    ReviewAspect.review_id == Review.id, ReviewAspect.aspect == f.aspect
-                )
-            )
+            exists(select(mention.id).where(mention.review_id == Review.id, mention.aspect == f.aspect))
         )
     return conditions
 
