@@ -14,10 +14,11 @@ from api.pages.console import (
     case_actions,
     customers,
     queue,
+    review_import,
     search,
     team,
 )
 
 router = APIRouter()
-for area in (auth, queue, case, case_actions, customers, search, canned, team, admin, account):
+for area in (auth, queue, case, case_actions, customers, search, canned, team, review_import, admin, account):
     router.include_router(area.router, include_in_schema=False)

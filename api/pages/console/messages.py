@@ -183,6 +183,7 @@ SAID = {
     "merge_unconfirmed": "请勾选确认：合并后被合并的客户将被删除，无法撤销",
     "merge_source": "要合并进来的客户编号",
     "assignee": "处理人",
+    "import_no_file": "请选择要导入的 CSV 或 XLSX 文件",
 }
 
 # Error pages: a title by kind of refusal, and Starlette's own refusals.
