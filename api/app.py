@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.cors import WidgetCORSMiddleware
 from api.errors import install_error_handlers
-from api.pages import STATIC_DIR, console, docs, shop
+from api.pages import STATIC_DIR, console, dashboard, docs, shop
 from api.routes import (
     audit,
     auth,
@@ -79,5 +79,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(shop.router)
     app.include_router(docs.router)
     app.include_router(console.router)
+    app.include_router(dashboard.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
