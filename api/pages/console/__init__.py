@@ -13,6 +13,7 @@ from api.pages.console import (
     case,
     case_actions,
     customers,
+    insight_jobs,
     queue,
     review_import,
     search,
@@ -20,5 +21,18 @@ from api.pages.console import (
 )
 
 router = APIRouter()
-for area in (auth, queue, case, case_actions, customers, search, canned, team, review_import, admin, account):
+for area in (
+    auth,
+    queue,
+    case,
+    case_actions,
+    customers,
+    search,
+    canned,
+    team,
+    insight_jobs,
+    review_import,
+    admin,
+    account,
+):
     router.include_router(area.router, include_in_schema=False)

@@ -173,6 +173,11 @@ SAID = {
     "token_created": "已创建令牌“{name}”",
     "token_revoked": "令牌已撤销，使用它的程序将无法再访问",
     "changed_by": "{who} 刚修改了这个工单，已为您刷新",
+    "alerts_run": "检测完成：新增 {count} 条口碑预警",
+    "alerts_run_webhook": "；已推送 {sent} 条，推送失败 {failed} 条",
+    "alert_acknowledged": "已确认预警“{label}”",
+    "segments_run": "已重新计算分群：{customers} 位客户，{rows} 条分群记录",
+    "follow_up_opened": "已为 {name} 创建回访工单 {ticket}",
     # Refusals
     "login_expired": "页面已过期，请重新登录",
     "login_missing": "请输入用户名和密码",
