@@ -28,7 +28,7 @@ FIELDS: Final = {
     "product": "商品（SKU 或名称）",
     "customer": "客户（手机号或姓名）",
     "category": "类目",
-    "source": "来源平台",
+    "source": "每行的来源平台",
 }
 REQUIRED: Final = "text"
 
