@@ -6,7 +6,7 @@
 
   function option(spec) {
     var percent = !!spec.percent;
-    var valueAxis = { type: "value", axisLabel: { formatter: percent ? "{value}%" : "{value}" } };
+    var valueAxis = { type: "value", minInterval: percent ? 0 : 1, axisLabel: { formatter: percent ? "{value}%" : "{value}" } };
     if (percent && spec.stack) { valueAxis.max = 100; }
     var categoryAxis = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true } };
     var base = {
