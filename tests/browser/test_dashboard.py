@@ -157,3 +157,20 @@ def test_an_agent_is_refused_the_dashboard(console: ConsoleServer, browser: Brow
         expect(page.get_by_text("此页面需要经理或更高权限")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_reversed_date_range_is_refused_and_the_figures_stay(
+    console: ConsoleServer, browser: Browser
+) -> None:
+    context = console_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, console.url, "liu.yang")
+        open_dashboard(page, console.url, window())
+        page.get_by_label("开始日期").fill("2026-06-10")
+        page.get_by_label("结束日期").fill("2026-06-01")
+        page.get_by_role("button", name="应用筛选").click()
+        expect(page.locator("#flash")).to_contain_text("开始日期 2026-06-10 晚于结束日期 2026-06-01")
+        assert all(count > 0 for count in points(page).values())
+    finally:
+        context.close()

@@ -58,10 +58,14 @@
     draw();
     var form = document.getElementById("insight-filters");
     if (form && window.htmx) {
-      form.addEventListener("change", function () { window.htmx.trigger(form, "submit"); });
+      // Lists apply at once; dates wait for 应用筛选 (or Enter), so typing a date does not reload half-way.
+      form.addEventListener("change", function (event) {
+        if (event.target.tagName === "SELECT") { window.htmx.trigger(form, "submit"); }
+      });
     }
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
+    // Refusals (a reversed range…) come back retargeted to #flash by the console; the panels stay.
     if (event.detail.target && event.detail.target.id === "panels") {
       document.querySelectorAll("#panels [data-chart]").forEach(function (el) {
         var chart = window.echarts && window.echarts.getInstanceByDom(el);
