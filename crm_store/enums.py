@@ -129,3 +129,9 @@ class AlertStatus(StrEnum):
 class SegmentKind(StrEnum):
     RFM = "rfm"
     BEHAVIOUR = "behaviour"
+
+
+class ImportStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

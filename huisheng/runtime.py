@@ -128,7 +128,7 @@ class Runtime:
 
     @property
     def review_imports(self) -> ReviewImports:
-        """This process's review uploads and import jobs (they run on background threads)."""
+        """Review uploads (kept in the data directory) and import jobs (run on this process's threads)."""
         if self._imports is None:
             with self._lock:
                 if self._imports is None:
@@ -138,6 +138,7 @@ class Runtime:
                     self._imports = ReviewImports(
                         session_scope=self.session,
                         analyzer=lambda: self.analyzer,
+                        upload_dir=self.settings.app.data_dir / "review_uploads",
                         follow_up=FollowUpPolicy.from_settings(self.settings),
                     )
         return self._imports

@@ -59,7 +59,7 @@ def preview(
 ) -> UploadPreviewOut | JSONResponse:
     data = read_upload(file)
     try:
-        upload = runtime.review_imports.upload(data, filename=file.filename or "", uploaded_by=user.id)
+        upload = runtime.review_imports.upload(data, filename=file.filename or "")
     except InvalidInputError as error:
         if error.code == "file_too_large":
             return too_large(error)
@@ -88,7 +88,7 @@ def start(
     upload: Upload
     if file is not None:
         try:
-            upload = imports.upload(read_upload(file), filename=file.filename or "", uploaded_by=user.id)
+            upload = imports.upload(read_upload(file), filename=file.filename or "")
         except InvalidInputError as error:
             if error.code == "file_too_large":
                 return too_large(error)

@@ -9,6 +9,7 @@ from crm_store.models.insight import Alert, CustomerSegment
 from crm_store.models.note import CustomerNote
 from crm_store.models.order import Order, Product
 from crm_store.models.review import Review, ReviewAspect
+from crm_store.models.review_import import ReviewImport
 from crm_store.models.staff import ApiToken, LoginAttempt, StaffSession, StaffUser
 from crm_store.models.tag import Tag, customer_tags, escalation_tags
 
@@ -31,6 +32,7 @@ __all__ = [
     "Product",
     "Review",
     "ReviewAspect",
+    "ReviewImport",
     "StaffSession",
     "StaffUser",
     "Tag",

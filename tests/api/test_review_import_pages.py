@@ -25,7 +25,10 @@ FILE = "评价编号,评价内容,评分,评价时间\nr1,发货很快,5,2024/5/
 def inline_imports(runtime: Runtime) -> None:
     analyzer = stub_analyzer()
     runtime._imports = ReviewImports(
-        session_scope=runtime.session, analyzer=lambda: analyzer, spawn=lambda work: work()
+        session_scope=runtime.session,
+        upload_dir=runtime.settings.app.data_dir / "uploads",
+        analyzer=lambda: analyzer,
+        spawn=lambda work: work(),
     )
 
 
@@ -83,7 +86,10 @@ def test_the_progress_fragment_polls_while_the_import_runs(
 ) -> None:
     started: list[object] = []
     runtime._imports = ReviewImports(
-        session_scope=runtime.session, analyzer=stub_analyzer, spawn=started.append
+        session_scope=runtime.session,
+        upload_dir=runtime.settings.app.data_dir / "uploads",
+        analyzer=stub_analyzer,
+        spawn=started.append,
     )
     csrf = sign_in(client, session, StaffRole.MANAGER)
     mapping_url = upload(client, csrf).headers["location"]  # type: ignore[attr-defined]

@@ -31,7 +31,10 @@ def inline_imports(runtime: Runtime) -> None:
     """Imports run to the end inside the request, with the keyword sentiment stub."""
     analyzer = stub_analyzer()
     runtime._imports = ReviewImports(
-        session_scope=runtime.session, analyzer=lambda: analyzer, spawn=lambda work: work()
+        session_scope=runtime.session,
+        upload_dir=runtime.settings.app.data_dir / "uploads",
+        analyzer=lambda: analyzer,
+        spawn=lambda work: work(),
     )
 
 
@@ -82,8 +85,10 @@ def test_an_upload_is_imported_with_its_report_of_bad_rows_by_line(
 def test_a_file_sent_with_the_start_is_imported_with_the_guessed_mapping_and_a_second_time_skipped(
     client: TestClient, manager: dict[str, str], session: Session
 ) -> None:
-    first = client.post("/api/reviews/imports", files=upload(), headers=manager).json()
-    second = client.post("/api/reviews/imports", files=upload(), headers=manager).json()
+    first_id = client.post("/api/reviews/imports", files=upload(), headers=manager).json()["id"]
+    second_id = client.post("/api/reviews/imports", files=upload(), headers=manager).json()["id"]
+    first = client.get(f"/api/reviews/imports/{first_id}", headers=manager).json()
+    second = client.get(f"/api/reviews/imports/{second_id}", headers=manager).json()
     assert (first["stored"], second["stored"], second["duplicates"]) == (2, 0, 2)
     assert session.scalar(select(func.count()).select_from(Review)) == 2
 

@@ -55,9 +55,7 @@ def upload(
     if file is None or not file.filename:
         return _home(request, runtime, login, status_code=422, message=messages.said("import_no_file"))
     try:
-        kept = runtime.review_imports.upload(
-            file.file.read(MAX_BYTES + 1), filename=file.filename, uploaded_by=login.staff.id
-        )
+        kept = runtime.review_imports.upload(file.file.read(MAX_BYTES + 1), filename=file.filename)
     except HuishengError as error:
         return _home(request, runtime, login, status_code=422, message=messages.chinese(error))
     return back_to(f"{HOME}/uploads/{kept.id}")
