@@ -61,6 +61,8 @@ migrate: install
 seed: migrate
 	$(BIN)/huisheng seed-demo
 	$(BIN)/huisheng analyze-reviews
+	$(BIN)/huisheng compute-segments
+	$(BIN)/huisheng detect-alerts
 
 serve: install
 	$(BIN)/huisheng serve

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from huisheng.cli import bot, db, reviews, sentiment, serve
+from huisheng.cli import bot, db, insight_jobs, reviews, sentiment, serve
 
 app = typer.Typer(
     name="huisheng",
@@ -31,3 +31,4 @@ serve.register(app)
 reviews.register(app)
 sentiment.register(app)
 bot.register(app)
+insight_jobs.register(app)

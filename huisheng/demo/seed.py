@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from crm_store.base import utcnow
 from crm_store.enums import OrderStatus
 from crm_store.models import AuditEntry, Order
-from huisheng.demo import activity, people, queue, replies, shop
+from huisheng.demo import activity, people, queue, replies, shop, word_of_mouth
 from huisheng.demo.catalog import SHOP_NAME
 from huisheng.demo.shop import DEMO_ACTOR, DemoShop
 from huisheng.errors import InvalidInputError
@@ -65,6 +65,7 @@ def seed_demo_data(
     shop.seed_well_known(demo, taken_order_nos)
     shop.seed_customers(demo, customers - WELL_KNOWN_CUSTOMERS, taken_order_nos)
     activity.seed_reviews(demo)
+    word_of_mouth.seed_spike(demo)
     activity.seed_conversations(demo)
     queue.seed_escalations(demo)
     queue.seed_tags(demo)
