@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from crm_store.base import utcnow
@@ -57,7 +57,9 @@ def run_job(unit_of_work: UnitOfWork, *, settings: AlertSettings, now: datetime 
 
 
 def list_alerts(session: Session, *, status: AlertStatus | None = None, limit: int = 100) -> list[Alert]:
-    query = select(Alert).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)
+    # Open alerts first, each group newest first.
+    still_open = case((Alert.status == AlertStatus.OPEN, 0), else_=1)
+    query = select(Alert).order_by(still_open, Alert.created_at.desc(), Alert.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Alert.status == status)
     return list(session.scalars(query))
