@@ -10,15 +10,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import RuntimeDep
+from api.deps import ConsoleLogin, RuntimeDep
 from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.guards import ManagerLogin
 from api.pages.console.rendering import back_to, fragment, page
 from huisheng.errors import HuishengError
+from huisheng.runtime import Runtime
 from huisheng.services.review_files import FIELDS, MAX_BYTES, MAX_ROWS, REQUIRED
-from huisheng.services.review_import_jobs import ImportJob
+from huisheng.services.review_import_jobs import ImportJob, Upload
 
 router = APIRouter(prefix=f"{PREFIX}/insights/import")
 HOME = f"{PREFIX}/insights/import"
@@ -64,21 +66,19 @@ def upload(
 @router.get("/uploads/{upload_id}")
 def mapping_page(request: Request, runtime: RuntimeDep, login: ManagerLogin, upload_id: str) -> HTMLResponse:
     kept = runtime.review_imports.get_upload(upload_id)
-    return _mapping(request, login, kept.id, runtime, mapping=kept.guessed)
+    return _mapping(request, login, kept, mapping=kept.guessed)
 
 
 def _mapping(
     request: Request,
-    login: ManagerLogin,
-    upload_id: str,
-    runtime: RuntimeDep,
+    login: ConsoleLogin,
+    kept: Upload,
     *,
     mapping: dict[str, str],
     source: str = "import",
     status_code: int = 200,
     message: str = "",
 ) -> HTMLResponse:
-    kept = runtime.review_imports.get_upload(upload_id)
     return page(
         request,
         "console/review_import_mapping.html",
@@ -101,15 +101,32 @@ async def start(request: Request, runtime: RuntimeDep, login: ManagerLogin, uplo
     form = await request.form()
     mapping = {field: str(form.get(f"map_{field}") or "") for field in FIELDS}
     source = str(form.get("source") or "").strip() or "import"
+    # Reading the file again and writing the job row are blocking work: off the event loop.
+    return await run_in_threadpool(_start, request, runtime, login, upload_id, mapping, source)
+
+
+def _start(
+    request: Request,
+    runtime: Runtime,
+    login: ConsoleLogin,
+    upload_id: str,
+    mapping: dict[str, str],
+    source: str,
+) -> Response:
     imports = runtime.review_imports
     kept = imports.get_upload(upload_id)
     try:
         job = imports.start(kept, mapping=mapping, source=source[:32], started_by=login.staff.id)
     except HuishengError as error:
         return _mapping(
-            request, login, upload_id, runtime, mapping=mapping, source=source, status_code=422,
+            request,
+            login,
+            kept,
+            mapping=mapping,
+            source=source,
+            status_code=422,
             message=messages.chinese(error),
-        )  # fmt: skip
+        )
     return back_to(f"{HOME}/jobs/{job.id}")
 
 
