@@ -16,6 +16,7 @@ from huisheng.runtime import Runtime
 from huisheng.services import review_files
 from huisheng.services.review_import_jobs import ReviewImports
 from tests.api.conftest import token_for
+from tests.services.test_review_import import xlsx
 from tests.stubs import stub_analyzer
 
 FILE = "评价编号,评论,星级,日期\nr1,发货很快,5,2024/5/1\nr2,,3,2024/5/1\nr3,质量太差,7,2024/5/1\nr4,还不错,4,2024-05-02 10:00\n"
@@ -157,3 +158,18 @@ def test_roles_below_manager_are_refused_and_nothing_is_stored(
 
 def test_without_a_token_the_import_is_401(client: TestClient) -> None:
     assert client.post("/api/reviews/imports/preview", files=upload()).status_code == 401
+
+
+def test_an_xlsx_export_is_previewed_and_imported(
+    client: TestClient, manager: dict[str, str], session: Session
+) -> None:
+    data = xlsx([["评论内容", "星级", "日期"], ["发货快", 5, 45413], ["", 3, 45413], ["包装破了", 2, 45414]])
+    files = {"file": ("jd.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+    preview = client.post("/api/reviews/imports/preview", files=files, headers=manager).json()
+    assert (preview["kind"], preview["total_rows"], preview["mapping"]["text"]) == ("xlsx", 3, "评论内容")
+    job_id = client.post(
+        "/api/reviews/imports", data={"upload_id": preview["upload_id"]}, headers=manager
+    ).json()["id"]
+    job = client.get(f"/api/reviews/imports/{job_id}", headers=manager).json()
+    assert (job["stored"], [(p["line"], p["reason"]) for p in job["problems"]]) == (2, [(3, "评价内容为空")])
+    assert sorted(session.scalars(select(Review.rating))) == [2, 5]
