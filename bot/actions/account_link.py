@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.actions.context import report_unavailable
 from bot.actions.orders import TOPIC_CHANGES, latest_intent, order_status_response
 from bot.actions.runtime import get_runtime
-from bot.actions.slot_parsers import is_decline, parse_phone
+from bot.actions.slot_parsers import is_acknowledgement, is_decline, parse_phone
 from huisheng.errors import HuishengError
 from huisheng.services import chat, identity_links, orders
 from huisheng.services.audit import BOT
@@ -44,6 +44,8 @@ class ValidateLinkAccountForm(FormValidationAction):
             return {"link_phone": SKIPPED}
         if latest_intent(tracker) in TOPIC_CHANGES:
             return {}
+        if is_acknowledgement(text):
+            return {"link_phone": None}
         dispatcher.utter_message(response="utter_invalid_phone")
         return {"link_phone": None}
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.actions.context import report_unavailable, resolve_customer
 from bot.actions.orders import STATUS_LABELS, extract_order_no_reply, latest_intent
 from bot.actions.runtime import get_policy, get_runtime
-from bot.actions.slot_parsers import normalise_spaces
+from bot.actions.slot_parsers import is_acknowledgement, normalise_spaces
 from crm_store.enums import OrderStatus
 from huisheng.errors import ConflictError, HuishengError, NotFoundError
 from huisheng.services import orders
@@ -48,6 +48,8 @@ class ValidateAddressForm(FormValidationAction):
     def validate_order_no(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if slot_value is None:  # the reply was not a number, and the customer was already told so
+            return {"order_no": None, "address_changeable": None}
         try:
             with get_runtime().session() as session:
                 ref = resolve_customer(session, sender_id=tracker.sender_id)
@@ -71,6 +73,8 @@ class ValidateAddressForm(FormValidationAction):
         if latest_intent(tracker) in NOT_AN_ADDRESS:
             return {}
         text = normalise_spaces(tracker.latest_message.get("text") or "")
+        if is_acknowledgement(text):
+            return {"new_address": None}  # 好的: asked again, not told the address is incomplete
         if len(text) < MIN_ADDRESS_CHARS:
             dispatcher.utter_message(response="utter_invalid_address")
             return {"new_address": None}

@@ -16,7 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.actions.context import current_conversation_id, report_unavailable, resolve_customer
 from bot.actions.orders import TOPIC_CHANGES, latest_intent
 from bot.actions.runtime import get_runtime
-from bot.actions.slot_parsers import find_order_no, is_decline, normalise_spaces, parse_phone
+from bot.actions.slot_parsers import (
+    find_order_no,
+    is_acknowledgement,
+    is_decline,
+    normalise_spaces,
+    parse_phone,
+)
 from crm_store.enums import EscalationCategory, Priority, SentimentLabel
 from huisheng.errors import HuishengError, NotFoundError
 from huisheng.services import escalations, orders
@@ -70,6 +76,8 @@ class ValidateComplaintForm(FormValidationAction):
             return {}
         if latest_intent(tracker) in {"request_human", "goodbye"} or is_decline(text):
             return {}
+        if is_acknowledgement(text):
+            return {"complaint_text": None}  # 好的: asked again, not told it is too short
         if len(text) < MIN_COMPLAINT_CHARS:
             dispatcher.utter_message(response="utter_complaint_too_short")
             return {"complaint_text": None}
@@ -91,12 +99,16 @@ class ValidateComplaintForm(FormValidationAction):
             return {"complaint_order_no": NOT_GIVEN}
         if latest_intent(tracker) in TOPIC_CHANGES:
             return {}
+        if is_acknowledgement(text):
+            return {"complaint_order_no": None}
         dispatcher.utter_message(response="utter_invalid_order_no")
         return {"complaint_order_no": None}
 
     def validate_complaint_order_no(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if slot_value is None:  # not a number, and the customer was already told so
+            return {"complaint_order_no": None}
         if slot_value == NOT_GIVEN:
             return {"complaint_order_no": NOT_GIVEN}
         try:
@@ -124,6 +136,8 @@ class ValidateComplaintForm(FormValidationAction):
             return {"contact_phone": NOT_GIVEN}
         if latest_intent(tracker) in TOPIC_CHANGES:
             return {}
+        if is_acknowledgement(text):
+            return {"contact_phone": None}
         dispatcher.utter_message(response="utter_invalid_phone")
         return {"contact_phone": None}
 

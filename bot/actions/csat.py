@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.actions.context import current_conversation_id, report_unavailable, resolve_customer
 from bot.actions.orders import latest_intent
 from bot.actions.runtime import get_runtime
-from bot.actions.slot_parsers import is_decline, normalise_spaces, parse_rating
+from bot.actions.slot_parsers import is_acknowledgement, is_decline, normalise_spaces, parse_rating
 from huisheng.errors import HuishengError
 from huisheng.services import csat
 
@@ -58,6 +58,8 @@ class ValidateCsatForm(FormValidationAction):
             return {"csat_score": SKIPPED}
         if latest_intent(tracker) == "request_human":
             return {}
+        if is_acknowledgement(text):
+            return {"csat_score": None}  # 好的: the rating question again, not "that is not a score"
         dispatcher.utter_message(response="utter_invalid_rating")
         return {"csat_score": None}
 

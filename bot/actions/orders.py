@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions.context import report_unavailable, resolve_customer
 from bot.actions.runtime import get_runtime
-from bot.actions.slot_parsers import find_order_no
+from bot.actions.slot_parsers import find_order_no, is_acknowledgement, is_decline
 from crm_store.enums import OrderStatus
 from huisheng.errors import HuishengError, NotFoundError
 from huisheng.services import orders
@@ -63,6 +63,10 @@ def extract_order_no_reply(
         return {slot: number}
     if tracker.get_slot("requested_slot") != slot or latest_intent(tracker) in TOPIC_CHANGES:
         return {}
+    if is_decline(text) or latest_intent(tracker) == "deny":
+        return {}  # 不用了 / 没有: the rules drop the form (data/rules/acknowledgements.yml)
+    if is_acknowledgement(text):
+        return {slot: None}  # 好的 / 嗯: not a wrong number, the question is simply asked again
     dispatcher.utter_message(response="utter_invalid_order_no")
     return {slot: None}
 

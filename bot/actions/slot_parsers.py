@@ -18,6 +18,13 @@ _DECLINE_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A bare acknowledgement (好的 / 嗯 / ok / 收到): it answers nothing a form asked, so the form just asks again.
+_ACKNOWLEDGEMENT_RE = re.compile(
+    r"^(好的?|好吧|好嘞|好哒|好滴|嗯+|恩+|噢+|哦+|喔+|ok|okay|okk|行|行吧|可以|收到|知道了|明白了?|了解|是的?|对的?)"
+    r"[了啦吧呢呀哦的嗯好，,。.!！~～\s]*$",
+    re.IGNORECASE,
+)
+
 _RATING_WORDS: list[tuple[str, int]] = [
     # Longest first: 非常不满意 must win over 不满意 and 满意.
     ("非常不满意", 1),
@@ -91,6 +98,11 @@ def find_order_no(text: str) -> str | None:
 def is_decline(text: str) -> bool:
     """True for replies such as 没有 / 不用了 / 算了 that skip an optional question."""
     return bool(_DECLINE_RE.match(normalise_spaces(text)))
+
+
+def is_acknowledgement(text: str) -> bool:
+    """True for a bare 好的 / 嗯嗯 / ok / 收到: a nod, not an answer to the question asked."""
+    return bool(_ACKNOWLEDGEMENT_RE.match(normalise_spaces(text)))
 
 
 def parse_phone(text: str) -> str | None:

@@ -65,8 +65,9 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
     active_loop: str | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    """A tracker whose latest user message is `text`, classified as `intent`."""
+    """A tracker whose latest user message is `text`, classified as `intent`, after `events`."""
     return Tracker.from_dict(
         {
             "sender_id": sender_id,
@@ -76,7 +77,7 @@ def make_tracker(
                 "intent": {"name": intent, "confidence": 0.95} if intent else {},
                 "entities": entities or [],
             },
-            "events": [],
+            "events": list(events or []),
             "paused": False,
             "followup_action": None,
             "active_loop": {"name": active_loop} if active_loop else {},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions.slot_parsers import find_order_no, is_decline, parse_phone, parse_rating
+from bot.actions.slot_parsers import find_order_no, is_acknowledgement, is_decline, parse_phone, parse_rating
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,17 @@ def test_is_decline_accepts_ways_of_skipping(text: str) -> None:
 @pytest.mark.parametrize("text", ["没有收到货", "不用说了你们太差", "13812345678"])
 def test_is_decline_rejects_real_answers(text: str) -> None:
     assert not is_decline(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["好的", "嗯", "嗯嗯", "ok", "OK", "好的好的", "收到", "知道了", "嗯，好的", "好的。"]
+)
+def test_is_acknowledgement_accepts_a_bare_nod(text: str) -> None:
+    assert is_acknowledgement(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["好的谢谢", "好的我等一下", "不用了", "没事了", "13812345678", "好的，订单202411050012"]
+)
+def test_is_acknowledgement_rejects_anything_more(text: str) -> None:
+    assert not is_acknowledgement(text)
