@@ -1,19 +1,17 @@
-"""Analysing reviews into the store: one at a time with follow-ups for angry customers, or in bulk."""
+"""Analysing reviews into the store: one at a time with follow-ups for angry customers, or what is pending in
+bulk. Importing review files is huisheng.services.review_import."""
 
 from __future__ import annotations
 
-import csv
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_store.enums import EscalationCategory, SentimentLabel
 from crm_store.models import Review
-from huisheng.errors import ConflictError, HuishengError, InvalidInputError
 from huisheng.services import escalations, reviews
 from huisheng.services.analysis import TextAnalyzer
 from huisheng.services.audit import SYSTEM
@@ -115,91 +113,3 @@ def analyze_pending(
         done += len(batch)
         if progress:
             progress(len(batch))
-
-
-@dataclass(slots=True)
-class ImportReport:
-    stored: int = 0
-    duplicates: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-REQUIRED_COLUMNS = {"text"}
-OPTIONAL_COLUMNS = {"source", "external_id", "category", "rating", "order_no", "product_sku"}
-
-
-def read_review_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a UTF-8 review CSV with at least a `text` column, numbered as a spreadsheet shows them."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or [])
-        if not columns >= REQUIRED_COLUMNS:
-            raise InvalidInputError(
-                f"{path.name} needs a 'text' column; it has: {', '.join(sorted(columns))}"
-            )
-        for number, row in enumerate(reader, start=2):
-            yield (
-                number,
-                {k: (v or "").strip() for k, v in row.items() if k in REQUIRED_COLUMNS | OPTIONAL_COLUMNS},
-            )
-
-
-def import_reviews(
-    session: Session,
-    analyzer: TextAnalyzer,
-    rows: Iterable[tuple[int, dict[str, str]]],
-    *,
-    default_source: str = "import",
-    batch_size: int = 256,
-    policy: FollowUpPolicy | None = None,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Stores and analyses reviews in batches; a bad row is reported and skipped, never half-stored."""
-    report = ImportReport()
-    pending: list[tuple[int, dict[str, str]]] = []
-    for row in rows:
-        pending.append(row)
-        if len(pending) >= batch_size:
-            _import_batch(session, analyzer, pending, default_source, policy, report)
-            if progress:
-                progress(len(pending))
-            pending = []
-    if pending:
-        _import_batch(session, analyzer, pending, default_source, policy, report)
-        if progress:
-            progress(len(pending))
-    return report
-
-
-def _import_batch(
-    session: Session,
-    analyzer: TextAnalyzer,
-    rows: Sequence[tuple[int, dict[str, str]]],
-    default_source: str,
-    policy: FollowUpPolicy | None,
-    report: ImportReport,
-) -> None:
-    for number, row in rows:
-        # A savepoint per row: a rejected row leaves no trace, the rest of the batch still lands.
-        savepoint = session.begin_nested()
-        try:
-            analyzer.prepare(row.get("text", ""))
-            reviews.store_review(
-                session,
-                source=row.get("source") or default_source,
-                text=row.get("text", ""),
-                external_id=row.get("external_id") or None,
-                category=row.get("category") or None,
-                rating=int(row["rating"]) if row.get("rating") else None,
-                order_no=row.get("order_no") or None,
-                product_sku=row.get("product_sku") or None,
-            )
-            savepoint.commit()
-            report.stored += 1
-        except ConflictError:
-            savepoint.rollback()
-            report.duplicates += 1
-        except (HuishengError, ValueError) as error:
-            savepoint.rollback()
-            report.rejected.append((number, getattr(error, "message", str(error))))
-    analyze_pending(session, analyzer, batch_size=len(rows) or 1, policy=policy)

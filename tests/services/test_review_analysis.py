@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +11,6 @@ from crm_store.models import Escalation, Review
 from huisheng.errors import InvalidInputError
 from huisheng.services import review_analysis, reviews
 from huisheng.services.analysis import TextAnalyzer
-from huisheng.services.review_analysis import FollowUpPolicy
 from tests.factories import make_customer, row_counts
 from tests.stubs import stub_analyzer
 
@@ -83,26 +80,3 @@ def test_pending_reviews_are_analysed_in_batches_and_blank_ones_become_neutral(
     labels = [r.sentiment_label for r in session.scalars(select(Review).order_by(Review.id))]
     assert labels == [SentimentLabel.POSITIVE, SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL]
     assert review_analysis.analyze_pending(session, analyzer) == 0
-
-
-def test_import_stores_good_rows_skips_duplicates_and_reports_bad_ones(
-    session: Session, analyzer: TextAnalyzer, tmp_path: Path
-) -> None:
-    csv_file = tmp_path / "reviews.csv"
-    csv_file.write_text(
-        "external_id,text,rating\nr1,物流很快,5\nr2,质量太差,1\nr1,物流很快,5\nr3,,3\nr4,还行,9\n",
-        encoding="utf-8",
-    )
-    report = review_analysis.import_reviews(
-        session, analyzer, review_analysis.read_review_rows(csv_file), policy=FollowUpPolicy()
-    )
-    assert (report.stored, report.duplicates) == (2, 1)
-    assert [number for number, _ in report.rejected] == [5, 6]
-    assert all(r.analyzed_at is not None for r in session.scalars(select(Review)))
-
-
-def test_a_csv_without_a_text_column_is_refused(tmp_path: Path) -> None:
-    csv_file = tmp_path / "bad.csv"
-    csv_file.write_text("comment\n好\n", encoding="utf-8")
-    with pytest.raises(InvalidInputError, match="needs a 'text' column"):
-        list(review_analysis.read_review_rows(csv_file))
