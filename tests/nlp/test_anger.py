@@ -105,7 +105,11 @@ def test_the_lexicon_file_format(tmp_path: Path) -> None:
     lexicon = AngerLexicon.load(path)
     assert lexicon.phrases == {"骗子": 3.0, "呵呵": 1.0, "骗子短信": 0.0}
     assert [(p.pattern, w) for p, w in lexicon.patterns] == [("[!！]{2,}", 1.0)]
-    assert (lexicon.negations, lexicon.keeps, dict(lexicon.degrees)) == ({"不"}, {"别"}, {"有点": 0.5})
+    assert (lexicon.negations, lexicon.keeps, dict(lexicon.degrees)) == (
+        frozenset({"不"}),
+        frozenset({"别"}),
+        {"有点": 0.5},
+    )
     assert AngerDetector(lexicon).cues("骗子短信又来了！！").cues == ("re:[!！]{2,}",)
 
 
