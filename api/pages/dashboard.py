@@ -16,10 +16,14 @@ from api.insights.tables import case_category_name, category_name, channel_name,
 from api.pages.console.failures import PREFIX
 from api.pages.console.guards import ManagerLogin
 from api.pages.console.rendering import page, templates
+from crm_store.enums import AlertStatus
 from huisheng.services import insights
+from huisheng.services.segments import service as segments
+from huisheng.services.word_of_mouth import service as word_of_mouth
 
 router = APIRouter(prefix=f"{PREFIX}/insights")
 ECHARTS = "/static/vendor/echarts-5.5.1/echarts.min.js"
+DASHBOARD_ALERTS = 5
 
 
 def pct(value: float | None) -> str:
@@ -59,6 +63,9 @@ def dashboard_page(
     with runtime.session() as session:
         board = insights.dashboard(session, filter=filter)
         categories = insights.known_categories(session)
+        # Word of mouth and segments are not bound to the period: what is spreading now, who the customers are.
+        alerts = word_of_mouth.list_alerts(session, status=AlertStatus.OPEN, limit=DASHBOARD_ALERTS)
+        segment_sizes = segments.segment_sizes(session)
     return page(
         request,
         "dashboard/insights.html",
@@ -69,6 +76,8 @@ def dashboard_page(
         query=urlencode(filter.query_params()),
         categories=categories,
         aspects=insights.aspect_names(),
+        alerts=alerts,
+        segment_sizes=segment_sizes,
     )
 
 

@@ -94,3 +94,39 @@ def test_agents_and_supervisors_are_refused_the_dashboard(
     assert client.get("/console/insights").status_code == 403
     assert client.get("/console/insights/export/keywords.csv").status_code == 403
     assert "数据看板" not in client.get("/console/account").text
+
+
+def test_the_dashboard_shows_open_word_of_mouth_alerts_with_examples_and_segment_sizes(
+    client: TestClient, session: Session
+) -> None:
+    from datetime import timedelta
+
+    from crm_store.base import utcnow
+    from crm_store.enums import AlertKind, OrderStatus
+    from huisheng.services.segments.service import compute_segments
+    from huisheng.services.word_of_mouth.detect import detect_alerts
+    from huisheng.settings import AlertSettings, SegmentSettings
+    from tests.factories import make_customer, make_order
+    from tests.services.test_word_of_mouth import NOW, plant
+
+    sign_in(client, session, StaffRole.MANAGER)
+    quiet = client.get("/console/insights")
+    assert "目前没有待确认的预警" in quiet.text and "还没有计算分群" in quiet.text
+
+    plant(session, aspect="包装", per_baseline_day=1, in_window=12, text="包装破了，盒子压扁")
+    alerts = detect_alerts(session, settings=AlertSettings(top_keywords=0), now=NOW)
+    assert [a.kind for a in alerts] == [AlertKind.ASPECT]
+    for phone, days_ago in (("13800000001", 3), ("13800000002", 200)):
+        customer = make_customer(session, name=f"客户{phone[-1]}")
+        make_order(session, customer=customer, status=OrderStatus.COMPLETED).created_at = (
+            utcnow() - timedelta(days=days_ago)
+        )
+    session.flush()
+    compute_segments(session, settings=SegmentSettings())
+    session.commit()
+
+    page = client.get("/console/insights")
+    assert page.status_code == 200
+    section = page.text.split('id="board-alerts"', 1)[1].split('id="board-segments"', 1)
+    assert "包装" in section[0] and "“包装破了，盒子压扁”" in section[0] and "差评 12 条" in section[0]
+    assert section[1].count('<th scope="row">') >= 2
