@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -91,6 +91,10 @@ def read_filters(
     )
 
 
+# The queue's query string, read the same way by the page and by its poll.
+FiltersDep = Annotated[Filters, Depends(read_filters)]
+
+
 def _load(session: Session, runtime: Runtime, login: ConsoleLogin, filters: Filters) -> QueuePage:
     console = runtime.settings.console
     return case_queue.queue_page(
@@ -107,15 +111,8 @@ def queue(
     request: Request,
     runtime: RuntimeDep,
     login: AgentLogin,
-    status: str = "",
-    channel: str = "",
-    category: str = "",
-    assignee: str = "",
-    tag: str = "",
-    mine: str = "",
-    page_no: Annotated[str, Query(alias="page")] = "1",
+    filters: FiltersDep,
 ) -> HTMLResponse:
-    filters = read_filters(status, channel, category, assignee, tag, mine, page_no)
     with runtime.session() as session:
         found = _load(session, runtime, login, filters)
         staff = case_work.assignable_staff(session)
@@ -129,17 +126,10 @@ def queue_rows(
     request: Request,
     runtime: RuntimeDep,
     login: AgentLogin,
-    status: str = "",
-    channel: str = "",
-    category: str = "",
-    assignee: str = "",
-    tag: str = "",
-    mine: str = "",
-    page_no: Annotated[str, Query(alias="page")] = "1",
+    filters: FiltersDep,
     seen: str = "",
 ) -> HTMLResponse:
     """The rows and counts again, for the page's poll; `seen` is the newest case the page has shown."""
-    filters = read_filters(status, channel, category, assignee, tag, mine, page_no)
     with runtime.session() as session:
         found = _load(session, runtime, login, filters)
         after = optional_int(seen)
