@@ -12,6 +12,7 @@ from crm_store.models import ChannelIdentity, Customer
 from huisheng.errors import ConflictError, InvalidInputError, NotFoundError
 from huisheng.services import audit
 from huisheng.services.audit import SYSTEM, Actor
+from huisheng.services.like import like_pattern
 from huisheng.services.validation import clean_email, clean_phone, clean_text, optional_text
 
 
@@ -181,7 +182,7 @@ def search_customers(session: Session, *, query: str, limit: int = 20) -> list[C
     """Customers whose name, phone or email contains `query` (staff look-up box)."""
     needle = clean_text(query, field="query", max_length=100)
     # LIKE's own wildcards are matched literally: "%" finds a "%", not every customer.
-    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = like_pattern(needle)
     return list(
         session.scalars(
             select(Customer)

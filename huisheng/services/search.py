@@ -12,6 +12,7 @@ from crm_store.enums import MessageSender
 from crm_store.models import ChannelIdentity, Conversation, Customer, Message, Order, StaffUser
 from huisheng.services import audit
 from huisheng.services.audit import Actor
+from huisheng.services.like import like_pattern, prefix_pattern
 from huisheng.services.masking import masked, sees_pii
 from huisheng.services.validation import clean_text
 
@@ -44,17 +45,6 @@ class SearchResults:
     query: str
     customers: list[CustomerHit]
     messages: list[MessageHit]
-
-
-def like_pattern(needle: str) -> str:
-    """`needle` anywhere, with LIKE's own wildcards in it matched literally."""
-    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def prefix_pattern(needle: str) -> str:
-    """Values that start with `needle`, wildcards matched literally (order numbers are typed from the start)."""
-    return like_pattern(needle)[1:]
 
 
 def search(session: Session, *, query: str, viewer: StaffUser, limit: int = 20) -> SearchResults:
