@@ -18,7 +18,7 @@ from crm_store.models import StaffUser
 from huisheng.errors import NotAuthenticatedError, PermissionDeniedError
 from huisheng.labels import ROLE_LABELS
 from huisheng.runtime import Runtime
-from huisheng.services import staff, staff_auth
+from huisheng.services import staff_auth
 from huisheng.services.audit import Actor
 from huisheng.settings import Settings
 
@@ -56,7 +56,7 @@ def get_current_staff(
     # A transaction of its own, closed before the route runs: on SQLite every transaction holds the write
     # lock, and routes that work through services open their own.
     with runtime.session() as session:
-        return staff.authenticate(session, token=credentials.credentials)
+        return staff_auth.authenticate_token(session, token=credentials.credentials)
 
 
 CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]

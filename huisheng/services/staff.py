@@ -144,8 +144,3 @@ def issue_api_token(
     user = get_staff(session, staff_id=staff_id)
     value, _record = staff_auth.create_token(session, staff_id=user.id, name=name, actor=actor, token=token)
     return value
-
-
-def authenticate(session: Session, *, token: str) -> StaffUser:
-    """The active staff user holding `token`; any failure reads the same so tokens can't be probed."""
-    return staff_auth.authenticate_token(session, token=token)

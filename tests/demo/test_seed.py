@@ -17,7 +17,7 @@ from crm_store.models import ChannelIdentity, Conversation, Customer, Escalation
 from huisheng.demo import SeedRefused, seed_demo_data
 from huisheng.demo.seed import ALREADY_PRESENT
 from huisheng.errors import InvalidInputError
-from huisheng.services import customers, orders, staff
+from huisheng.services import customers, orders, staff_auth
 from tests.factories import make_customer, row_counts
 
 CUSTOMERS = 24
@@ -146,7 +146,7 @@ def test_the_escalation_queue_holds_cases_at_every_stage(session: Session, summa
 
 
 def test_development_tokens_work_and_are_named_in_the_summary(session: Session, summary: str) -> None:
-    assert staff.authenticate(session, token="dev-admin-token").username == "admin"
+    assert staff_auth.authenticate_token(session, token="dev-admin-token").username == "admin"
     assert "dev-admin-token" in summary and "Development-only" in summary
     roles = {u.role.value for u in session.scalars(select(StaffUser))}
     assert roles == {"agent", "supervisor", "manager", "admin"}
