@@ -36,6 +36,11 @@ def seed_reviews(shop: DemoShop) -> None:
         for order in demo.orders:
             if order.status not in REVIEWABLE or order.delivered_at is None or rng.random() > 0.75:
                 continue
+            # A review follows its delivery by hours to days; one that would come after seeding is not
+            # written yet (clamping it to now would pile recent orders' reviews onto the last day).
+            reviewed_at = order.delivered_at + timedelta(hours=rng.uniform(2, 240))
+            if reviewed_at > shop.now:
+                continue
             item = rng.choice(order.items)
             product = shop.product(item["sku"])
             draft = review_text.write_review(
@@ -57,8 +62,7 @@ def seed_reviews(shop: DemoShop) -> None:
             )
             if draft.rating <= 2:
                 shop.complaints[demo.customer.id] += 1
-            # store_review has no way to say when: a review follows its delivery.
-            review.created_at = min(order.delivered_at + timedelta(hours=rng.uniform(2, 240)), shop.now)
+            review.created_at = reviewed_at  # store_review has no way to say when
     imported = max(3, len(shop.customers) // 6)
     for index in range(imported):
         product = rng.choice(shop.products)
