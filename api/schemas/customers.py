@@ -16,6 +16,7 @@ from crm_store.enums import (
     EscalationStatus,
     OrderStatus,
     Priority,
+    SegmentKind,
     SentimentLabel,
 )
 
@@ -106,10 +107,21 @@ class CustomerNoteOut(_FromOrm):
     created_at: datetime
 
 
+class CustomerSegmentOut(_FromOrm):
+    kind: SegmentKind
+    name: str = Field(description="The RFM value tier (e.g. 重要价值) or behaviour tag (e.g. 价格敏感).")
+    reason: str = Field(description="Why the customer is in it, in words staff can check.")
+    computed_at: datetime
+
+
 class Customer360(CustomerSummary):
     masked: bool = Field(description="Whether phone, email and addresses are masked for your role.")
     identities: list[IdentityOut]
     tags: list[str]
+    value_tier: CustomerSegmentOut | None = Field(
+        description="The RFM tier; null until segments are computed."
+    )
+    behaviour_tags: list[CustomerSegmentOut]
     recent_orders: list[OrderOut]
     open_escalations: list[EscalationBrief]
     escalations: list[EscalationBrief] = Field(description="Every recent case, open or not, newest first.")

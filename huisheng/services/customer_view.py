@@ -7,13 +7,14 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from crm_store.enums import SentimentLabel
+from crm_store.enums import SegmentKind, SentimentLabel
 from crm_store.models import Conversation, Escalation, Order, Review, StaffUser
 from huisheng.services import audit, customer_notes
 from huisheng.services.audit import Actor
 from huisheng.services.customers import get_customer, search_customers
 from huisheng.services.escalations import OPEN_STATUSES
 from huisheng.services.masking import masked, sees_pii
+from huisheng.services.segments.service import segments_of
 
 
 def customer_360(
@@ -63,6 +64,7 @@ def customer_360(
     average_csat = session.scalar(
         select(func.avg(Conversation.csat_score)).where(Conversation.customer_id == customer.id)
     )
+    segments = segments_of(session, customer_id=customer.id)
     audit.record(
         session,
         actor=Actor.staff(viewer.id, viewer.username),
@@ -81,6 +83,9 @@ def customer_360(
         "created_at": customer.created_at,
         "identities": customer.identities,
         "tags": [tag.name for tag in customer.tags],
+        # Computed by `huisheng compute-segments`; staff's own tags stay in "tags".
+        "value_tier": next((s for s in segments if s.kind is SegmentKind.RFM), None),
+        "behaviour_tags": [s for s in segments if s.kind is SegmentKind.BEHAVIOUR],
         "recent_orders": [_order(order, unmasked) for order in orders],
         "open_escalations": [c for c in cases if c.status in OPEN_STATUSES],
         "escalations": cases,
