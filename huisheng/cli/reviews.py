@@ -88,10 +88,9 @@ def import_reviews(
     source + id, or same customer + text + date) skipped, bad rows listed with their line and reason."""
     from tqdm import tqdm
 
+    from crm_store.enums import ImportStatus
     from huisheng.runtime import Runtime
-    from huisheng.services.review_analysis import FollowUpPolicy
     from huisheng.services.review_files import check_mapping, guess_mapping, read_table
-    from huisheng.services.review_import import run_import
 
     runtime = Runtime()
     try:
@@ -105,14 +104,13 @@ def import_reviews(
             def advance(report: ImportReport) -> None:
                 bar.update(report.done - bar.n)
 
-            report = run_import(
-                runtime.session,
-                runtime.analyzer,
+            # Recorded in review_imports like a page or API import, so it shows in the import history.
+            job = runtime.review_imports.run_here(
                 table,
+                filename=path.name,
                 mapping=chosen,
                 source=source,
                 batch_size=batch_size,
-                follow_up=FollowUpPolicy.from_settings(runtime.settings),
                 progress=advance,
             )
     except HuishengError as error:
@@ -120,12 +118,19 @@ def import_reviews(
         raise typer.Exit(2) from None
     finally:
         runtime.close()
+    report = job.report
+    if job.status is ImportStatus.FAILED:
+        typer.echo(
+            f"error: {job.error} (import {job.id}, stored {report.stored} before it stopped)", err=True
+        )
+        raise typer.Exit(2)
     typer.echo(
         f"导入 {report.stored} 条, 重复跳过 {report.duplicates} 条, 有问题 {report.failed} 条"
         f" (stored {report.stored}, duplicates {report.duplicates}, bad rows {report.failed})"
     )
     for problem in report.problems:
         typer.echo(f"  第 {problem.line} 行: {problem.reason}")
+    typer.echo(f"recorded as import {job.id} (see /console/insights/import)")
     if report_csv is not None:
         write_problems(report_csv, report)
         typer.echo(f"bad rows written to {report_csv}")

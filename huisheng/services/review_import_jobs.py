@@ -23,7 +23,14 @@ from huisheng.errors import NotFoundError
 from huisheng.services.analysis import TextAnalyzer
 from huisheng.services.review_analysis import FollowUpPolicy
 from huisheng.services.review_files import Table, check_mapping, guess_mapping, read_table
-from huisheng.services.review_import import DEFAULT_BATCH, ImportReport, Problem, SessionScope, run_import
+from huisheng.services.review_import import (
+    DEFAULT_BATCH,
+    ImportReport,
+    Problem,
+    Progress,
+    SessionScope,
+    run_import,
+)
 from huisheng.services.validation import clean_text
 
 logger = logging.getLogger(__name__)
@@ -132,26 +139,53 @@ class ReviewImports:
     def start(
         self, upload: Upload, *, mapping: dict[str, str] | None, source: str, started_by: int | None = None
     ) -> ImportJob:
-        chosen = check_mapping(mapping if mapping is not None else upload.guessed, upload.table.headers)
+        job = self._open(
+            upload.table,
+            filename=upload.filename,
+            mapping=mapping if mapping is not None else upload.guessed,
+            source=source,
+            started_by=started_by,
+        )
+        for path in (self._dir / f"{upload.id}.data", self._dir / f"{upload.id}.name"):
+            path.unlink(missing_ok=True)
+        self._spawn(lambda: self._run(job, upload.table))
+        return job
+
+    def run_here(
+        self,
+        table: Table,
+        *,
+        filename: str,
+        mapping: dict[str, str],
+        source: str,
+        batch_size: int | None = None,
+        progress: Progress | None = None,
+    ) -> ImportJob:
+        """Imports `table` on the calling thread (the CLI), recorded in `review_imports` like an uploaded
+        file's import so it shows in the import history; answers the finished job."""
+        job = self._open(table, filename=filename, mapping=mapping, source=source, started_by=None)
+        self._run(job, table, batch_size=batch_size, progress=progress)
+        return self.get(job.id)
+
+    def _open(
+        self, table: Table, *, filename: str, mapping: dict[str, str], source: str, started_by: int | None
+    ) -> ImportJob:
+        chosen = check_mapping(mapping, table.headers)
         name = clean_text(source, field="source", max_length=32)
         with self._session_scope() as session:
             row = ReviewImport(
                 id=secrets.token_hex(8),
-                filename=upload.filename,
+                filename=Path(filename).name[:255] or "reviews",
                 source=name,
                 mapping=chosen,
                 status=ImportStatus.RUNNING,
-                total=len(upload.table.rows),
+                total=len(table.rows),
                 problems=[],
                 started_by_id=started_by,
             )
             session.add(row)
             session.flush()
-            job = ImportJob.of(row)
-        for path in (self._dir / f"{upload.id}.data", self._dir / f"{upload.id}.name"):
-            path.unlink(missing_ok=True)
-        self._spawn(lambda: self._run(job, upload.table))
-        return job
+            return ImportJob.of(row)
 
     def get(self, job_id: str) -> ImportJob:
         with self._session_scope() as session:
@@ -165,8 +199,16 @@ class ReviewImports:
             rows = session.scalars(select(ReviewImport).order_by(ReviewImport.started_at.desc()).limit(limit))
             return [ImportJob.of(row) for row in rows]
 
-    def _run(self, job: ImportJob, table: Table) -> None:
+    def _run(
+        self, job: ImportJob, table: Table, *, batch_size: int | None = None, progress: Progress | None = None
+    ) -> None:
         report = ImportReport()
+
+        def advance(done: ImportReport) -> None:
+            self._record(job.id, done)
+            if progress is not None:
+                progress(done)
+
         try:
             run_import(
                 self._session_scope,
@@ -174,9 +216,9 @@ class ReviewImports:
                 table,
                 mapping=job.mapping,
                 source=job.source,
-                batch_size=self._batch_size,
+                batch_size=batch_size or self._batch_size,
                 follow_up=self._follow_up,
-                progress=lambda r: self._record(job.id, r),
+                progress=advance,
                 report=report,
             )
         except Exception as error:  # the job's page must say it stopped, whatever stopped it

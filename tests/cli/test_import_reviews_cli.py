@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from crm_store.enums import ImportStatus
 from crm_store.models import Review
 from huisheng.cli.main import app
 from huisheng.runtime import Runtime
+from huisheng.services.analysis import TextAnalyzer
+from huisheng.services.review_import_jobs import ImportJob
 from tests.stubs import stub_analyzer
 
 runner = CliRunner()
@@ -37,6 +40,14 @@ def stored(tmp_path: Path) -> list[tuple[str, str | None, int | None]]:
                 (r.source, r.external_id, r.rating)
                 for r in session.scalars(select(Review).order_by(Review.id))
             ]
+    finally:
+        runtime.close()
+
+
+def history() -> list[ImportJob]:
+    runtime = Runtime()
+    try:
+        return runtime.review_imports.recent()
     finally:
         runtime.close()
 
@@ -82,3 +93,41 @@ def test_a_mapping_pair_without_an_equals_sign_is_a_usage_error(cli_env: Path) -
     result = runner.invoke(app, ["import-reviews", str(export), "--mapping", "text"])
     assert result.exit_code == 2
     assert "field=column" in result.output
+
+
+def test_an_import_is_recorded_in_the_import_history_with_its_counts_and_bad_rows(cli_env: Path) -> None:
+    export = cli_env / "export.tsv"
+    export.write_text(EXPORT, encoding="gbk")
+    result = runner.invoke(
+        app, ["import-reviews", str(export), "--source", "taobao", "--mapping", "text=买家评论,rating=星级"]
+    )
+    assert result.exit_code == 0, result.output
+    [job] = history()
+    assert f"recorded as import {job.id}" in result.output
+    assert (job.filename, job.source, job.status, job.error) == (
+        "export.tsv",
+        "taobao",
+        ImportStatus.DONE,
+        None,
+    )
+    assert job.mapping == {"text": "买家评论", "rating": "星级"}
+    report = job.report
+    assert (report.total, report.done, report.stored, report.failed) == (4, 4, 2, 2)
+    assert [(p.line, p.reason) for p in report.problems] == [(3, "评价内容为空"), (4, "评分“0”不在 1–5 之间")]
+    assert job.finished_at is not None
+
+
+def test_an_import_that_breaks_off_exits_2_and_is_recorded_as_failed(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: TextAnalyzer, texts: list[str], **kwargs: object) -> list[object]:
+        raise RuntimeError("model crashed")
+
+    monkeypatch.setattr(TextAnalyzer, "analyze_many", broken)
+    export = cli_env / "export.csv"
+    export.write_text("评论\n好\n", encoding="utf-8")
+    result = runner.invoke(app, ["import-reviews", str(export), "--mapping", "text=评论"])
+    assert result.exit_code == 2
+    [job] = history()
+    assert job.status is ImportStatus.FAILED and job.error
+    assert job.error in result.output
