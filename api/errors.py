@@ -17,11 +17,14 @@ from huisheng.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
+    TooLargeError,
     UpstreamUnavailableError,
 )
 
+# The first match wins, so a subclass comes before its base.
 STATUS_BY_ERROR: list[tuple[type[HuishengError], int]] = [
     (NotFoundError, 404),
+    (TooLargeError, 413),
     (InvalidInputError, 422),
     (ConflictError, 409),
     (NotAuthenticatedError, 401),

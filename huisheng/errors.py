@@ -30,6 +30,12 @@ class InvalidInputError(HuishengError):
     code = "invalid_input"
 
 
+class TooLargeError(InvalidInputError):
+    """What was sent is bigger than allowed (an uploaded file); refused before more of it is read."""
+
+    code = "too_large"
+
+
 class ConflictError(HuishengError):
     """The request is well formed but clashes with what is stored (duplicates, shipped orders)."""
 

@@ -7,31 +7,18 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
-from fastapi.responses import JSONResponse
 
 from api.deps import RuntimeDep, require_role
-from api.errors import error_body
 from api.schemas.review_imports import ImportJobOut, UploadPreviewOut
+from api.uploads import LimitedUploadRoute, read_upload
 from crm_store.enums import StaffRole
 from crm_store.models import StaffUser
 from huisheng.errors import InvalidInputError
-from huisheng.services import review_files
 from huisheng.services.review_import_jobs import Upload
 
-router = APIRouter(prefix="/reviews/imports", tags=["reviews"])
+# An oversize body is refused (413) before it is read; see api/uploads.py.
+router = APIRouter(prefix="/reviews/imports", tags=["reviews"], route_class=LimitedUploadRoute)
 Manager = Annotated[StaffUser, Depends(require_role(StaffRole.MANAGER))]
-
-
-def read_upload(file: UploadFile) -> bytes:
-    """The file's bytes, read no further than one byte past the limit (which read_table then refuses).
-
-    The routes are plain functions, so reading and parsing a large file runs in the thread pool, not on
-    the event loop."""
-    return file.file.read(review_files.MAX_BYTES + 1)
-
-
-def too_large(error: InvalidInputError) -> JSONResponse:
-    return JSONResponse(error_body(error.code, error.message), status_code=413)
 
 
 def parse_mapping(text: str | None) -> dict[str, str] | None:
@@ -54,16 +41,8 @@ def parse_mapping(text: str | None) -> dict[str, str] | None:
     response_model=UploadPreviewOut,
     summary="Upload a review file: its columns, first rows and the guessed mapping",
 )
-def preview(
-    runtime: RuntimeDep, user: Manager, file: Annotated[UploadFile, File()]
-) -> UploadPreviewOut | JSONResponse:
-    data = read_upload(file)
-    try:
-        upload = runtime.review_imports.upload(data, filename=file.filename or "")
-    except InvalidInputError as error:
-        if error.code == "file_too_large":
-            return too_large(error)
-        raise
+def preview(runtime: RuntimeDep, user: Manager, file: Annotated[UploadFile, File()]) -> UploadPreviewOut:
+    upload = runtime.review_imports.upload(read_upload(file), filename=file.filename or "")
     return UploadPreviewOut.of(upload)
 
 
@@ -82,17 +61,12 @@ def start(
         str | None, Form(description="JSON object field → column; guessed when left out")
     ] = None,
     source: Annotated[str, Form(max_length=32)] = "import",
-) -> ImportJobOut | JSONResponse:
+) -> ImportJobOut:
     chosen = parse_mapping(mapping)
     imports = runtime.review_imports
     upload: Upload
     if file is not None:
-        try:
-            upload = imports.upload(read_upload(file), filename=file.filename or "")
-        except InvalidInputError as error:
-            if error.code == "file_too_large":
-                return too_large(error)
-            raise
+        upload = imports.upload(read_upload(file), filename=file.filename or "")
     elif upload_id:
         upload = imports.get_upload(upload_id)
     else:

@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Final
 
-from huisheng.errors import InvalidInputError
+from huisheng.errors import InvalidInputError, TooLargeError
 
 MAX_BYTES: Final = 20 * 1024 * 1024
 MAX_ROWS: Final = 200_000
@@ -154,13 +154,20 @@ def show(cell: Cell) -> str:
     return str(cell).strip()
 
 
+def too_large(size: int | None = None) -> TooLargeError:
+    """The refusal of a file over MAX_BYTES; `size` when known (a whole file, or a declared length)."""
+    limit = MAX_BYTES // 1024 // 1024
+    said = (
+        f"{size / 1024 / 1024:.1f} MB，上限是 {limit} MB" if size is not None else f"超过 {limit} MB 的上限"
+    )
+    return TooLargeError(f"文件太大：{said}；请拆分后分批导入", code="file_too_large")
+
+
 def read_table(data: bytes, filename: str) -> Table:
-    """The uploaded file as a table; InvalidInputError (in Chinese) for what cannot be read or is too big."""
+    """The uploaded file as a table; InvalidInputError (in Chinese) for what cannot be read, TooLargeError for
+    what is too big."""
     if len(data) > MAX_BYTES:
-        raise InvalidInputError(
-            f"文件太大：{len(data) / 1024 / 1024:.1f} MB，上限是 {MAX_BYTES // 1024 // 1024} MB；请拆分后分批导入",
-            code="file_too_large",
-        )
+        raise too_large(len(data))
     if not data.strip():
         raise InvalidInputError("文件是空的", code="empty_file")
     name = filename.lower()

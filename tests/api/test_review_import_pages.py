@@ -120,7 +120,7 @@ def test_an_oversize_or_unreadable_file_is_refused_on_the_upload_page(
     assert bad.status_code == 422 and "另存为 .xlsx 或 CSV" in bad.text  # type: ignore[attr-defined]
     monkeypatch.setattr(review_files, "MAX_BYTES", 32)
     big = upload(client, csrf)
-    assert big.status_code == 422 and "文件太大" in big.text  # type: ignore[attr-defined]
+    assert big.status_code == 413 and "文件太大" in big.text  # type: ignore[attr-defined]
     assert 'name="file"' in big.text  # type: ignore[attr-defined]
 
 

@@ -17,12 +17,14 @@ from api.pages.console import messages
 from api.pages.console.failures import PREFIX
 from api.pages.console.guards import ManagerLogin
 from api.pages.console.rendering import back_to, fragment, page
-from huisheng.errors import HuishengError
+from api.uploads import LimitedUploadRoute, read_upload
+from huisheng.errors import HuishengError, TooLargeError
 from huisheng.runtime import Runtime
 from huisheng.services.review_files import FIELDS, MAX_BYTES, MAX_ROWS, REQUIRED
 from huisheng.services.review_import_jobs import ImportJob, Upload
 
-router = APIRouter(prefix=f"{PREFIX}/insights/import")
+# An oversize body is refused (413) before it is read; see api/uploads.py.
+router = APIRouter(prefix=f"{PREFIX}/insights/import", route_class=LimitedUploadRoute)
 HOME = f"{PREFIX}/insights/import"
 LIMITS = {"max_mb": MAX_BYTES // 1024 // 1024, "max_rows": f"{MAX_ROWS:,}"}
 
@@ -57,9 +59,10 @@ def upload(
     if file is None or not file.filename:
         return _home(request, runtime, login, status_code=422, message=messages.said("import_no_file"))
     try:
-        kept = runtime.review_imports.upload(file.file.read(MAX_BYTES + 1), filename=file.filename)
+        kept = runtime.review_imports.upload(read_upload(file), filename=file.filename)
     except HuishengError as error:
-        return _home(request, runtime, login, status_code=422, message=messages.chinese(error))
+        status = 413 if isinstance(error, TooLargeError) else 422
+        return _home(request, runtime, login, status_code=status, message=messages.chinese(error))
     return back_to(f"{HOME}/uploads/{kept.id}")
 
 
