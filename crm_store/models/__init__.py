@@ -5,7 +5,13 @@ from crm_store.models.canned_reply import CannedReply
 from crm_store.models.conversation import Conversation, InboundReceipt, Message
 from crm_store.models.customer import ChannelIdentity, Customer
 from crm_store.models.escalation import Escalation, EscalationEvent
-from crm_store.models.insight import Alert, CustomerSegment
+from crm_store.models.insight import Alert, CustomerSegment, SegmentSummary
+from crm_store.models.insight_rollup import (
+    ReviewAspectDaily,
+    ReviewDaily,
+    ReviewKeywordDaily,
+    ReviewRollupDay,
+)
 from crm_store.models.note import CustomerNote
 from crm_store.models.order import Order, Product
 from crm_store.models.review import Review, ReviewAspect
@@ -32,7 +38,12 @@ __all__ = [
     "Product",
     "Review",
     "ReviewAspect",
+    "ReviewAspectDaily",
+    "ReviewDaily",
     "ReviewImport",
+    "ReviewKeywordDaily",
+    "ReviewRollupDay",
+    "SegmentSummary",
     "StaffSession",
     "StaffUser",
     "Tag",

@@ -39,6 +39,9 @@ class Conversation(Base):
         CheckConstraint("csat_score BETWEEN 1 AND 5", name="csat_score_range"),
         Index("ix_conversations_customer_started", "customer_id", "started_at"),
         Index("ix_conversations_status_started", "status", "started_at"),
+        # The dashboard: containment counts conversations by start, CSAT by end.
+        Index("ix_conversations_started", "started_at"),
+        Index("ix_conversations_ended", "ended_at"),
         # One open conversation per customer and channel: two first messages racing cannot open two.
         Index(
             "uq_conversations_open_per_channel",
@@ -80,6 +83,8 @@ class Message(Base):
         UniqueConstraint("conversation_id", "external_id"),
         Index("ix_messages_conversation_created", "conversation_id", "created_at"),
         Index("ix_messages_intent", "intent"),
+        # The dashboard reads customer messages by period.
+        Index("ix_messages_sender_created", "sender", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

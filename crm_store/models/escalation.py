@@ -35,6 +35,7 @@ class Escalation(TimestampMixin, Base):
         Index("ix_escalations_assignee_status", "assignee_id", "status"),
         Index("ix_escalations_customer", "customer_id"),
         Index("ix_escalations_conversation", "conversation_id"),
+        Index("ix_escalations_created", "created_at"),  # the dashboard's case statistics by period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -63,3 +63,17 @@ class CustomerSegment(Base):
     name: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(500))
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SegmentSummary(Base):
+    """Each segment's size and its customers' review sentiment, counted when the segments were computed."""
+
+    __tablename__ = "segment_summaries"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[SegmentKind] = mapped_column(str_enum(SegmentKind))
+    customers: Mapped[int]
+    reviews: Mapped[int]
+    average_sentiment: Mapped[float | None] = mapped_column(Float)  # mean P(positive) of their reviews
+    negative_share: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime]

@@ -35,6 +35,9 @@ class Review(Base):
         Index("ix_reviews_category_created", "category", "created_at"),
         Index("ix_reviews_sentiment_created", "sentiment_label", "created_at"),
         Index("ix_reviews_customer", "customer_id"),
+        # The dashboard's rollups find the days whose reviews were analysed since they were last counted.
+        Index("ix_reviews_analyzed", "analyzed_at"),
+        Index("ix_reviews_created", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

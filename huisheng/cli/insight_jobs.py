@@ -1,5 +1,6 @@
-"""The insight jobs: word-of-mouth alerts and customer segments. Run daily from cron (see the README),
-e.g. `15 6 * * * huisheng compute-segments && huisheng detect-alerts`, and by `make seed` for the demo."""
+"""The insight jobs: word-of-mouth alerts, customer segments and the dashboard's rollups. Run daily from cron
+(see the README), e.g. `15 6 * * * huisheng refresh-insights --full && huisheng compute-segments && huisheng
+detect-alerts`, and by `make seed` for the demo."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from huisheng.runtime import Runtime
 def register(app: typer.Typer) -> None:
     app.command("detect-alerts")(detect_alerts)
     app.command("compute-segments")(compute_segments)
+    app.command("refresh-insights")(refresh_insights)
 
 
 def detect_alerts() -> None:
@@ -56,3 +58,25 @@ def compute_segments() -> None:
     )
     for size in sizes:
         typer.echo(f"  {size.name}: {size.customers}")
+
+
+def refresh_insights(
+    full: bool = typer.Option(
+        False, "--full", help="recount every day, not only those whose reviews changed"
+    ),
+) -> None:
+    """Bring the dashboard's daily review rollups up to date (the dashboard also does it when it loads;
+    run it with --full nightly, and after restoring a backup)."""
+    from huisheng.services.insights import rollup
+
+    runtime = Runtime()
+    try:
+        ensure_schema(runtime)
+        with runtime.session() as session:
+            report = rollup.refresh(session, full=full)
+    finally:
+        runtime.close()
+    if report.skipped:
+        typer.echo("another refresh holds the lock; nothing done")
+        return
+    typer.echo(f"{report.days} days recounted" + (" (all of them)" if report.full else ""))

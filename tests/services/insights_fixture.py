@@ -101,7 +101,8 @@ def build_store(session: Session, *, seed: int = 11) -> Store:
             sentiment_label=label,
             sentiment_score=0.5 if label else None,
             keywords=rng.sample(KEYWORDS, rng.randrange(0, 4)),
-            created_at=_moment(rng),
+            created_at=(written := _moment(rng)),
+            analyzed_at=written if label else None,
         )
         aspects = [(a, rng.choice(LABELS[:3])) for a in rng.sample(ASPECTS, rng.randrange(0, 3))]
         review.aspects = [ReviewAspect(aspect=a, label=lab, score=0.5, clause=a) for a, lab in aspects]

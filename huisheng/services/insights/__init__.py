@@ -15,7 +15,6 @@ from huisheng.services.insights.filters import (
     Granularity,
     aspect_names,
     build_filter,
-    known_categories,
 )
 from huisheng.services.insights.keywords import (
     NegativeKeyword,
@@ -24,6 +23,7 @@ from huisheng.services.insights.keywords import (
     top_negative_keywords,
 )
 from huisheng.services.insights.negatives import NegativeShare, by_aspect, by_category, by_channel
+from huisheng.services.insights.rollup import known_categories
 from huisheng.services.insights.sentiment import SentimentBucket, sentiment_over_time
 
 

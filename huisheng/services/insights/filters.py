@@ -10,11 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, String, cast, func, literal_column, select, type_coerce
+from sqlalchemy import ColumnElement, Float, String, cast, func, literal_column, type_coerce
 from sqlalchemy.orm import Session
 
 from crm_store.enums import Channel
-from crm_store.models import Product, Review
 from huisheng.errors import InvalidInputError
 from nlp.aspects import DEFAULT_ASPECTS, load_aspect_terms
 
@@ -141,6 +140,17 @@ def china_bucket(session: Session, column: Any, granularity: Granularity) -> Col
     return type_coerce(func.date(column, "+8 hours"), String)
 
 
+def day_bucket(session: Session, day: Any, granularity: Granularity) -> ColumnElement[str]:
+    """A stored China day (DATE) as YYYY-MM-DD, or the Monday of its week, like china_bucket."""
+    if _dialect(session) == "postgresql":
+        if granularity is Granularity.WEEK:
+            return func.to_char(func.date_trunc("week", day), "YYYY-MM-DD")
+        return func.to_char(day, "YYYY-MM-DD")
+    if granularity is Granularity.WEEK:
+        return type_coerce(func.date(day, "weekday 0", "-6 days"), String)
+    return type_coerce(func.date(day), String)
+
+
 def seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[float]:
     """end − start in seconds, as a float, in SQL."""
     if _dialect(session) == "postgresql":
@@ -150,10 +160,3 @@ def seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[flo
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def known_categories(session: Session) -> list[str]:
-    """The product categories a manager can filter by: the catalogue's and those reviews carry."""
-    found = set(session.scalars(select(Product.category).distinct()))
-    found.update(c for c in session.scalars(select(Review.category).distinct()) if c)
-    return sorted(found)

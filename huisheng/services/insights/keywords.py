@@ -1,6 +1,6 @@
 """The keywords (jieba, stored per review in reviews.keywords) that negative reviews use most, against the
-previous period, with two recent texts each; and the texts behind one keyword. The JSON array is unnested
-in SQL: json_each on SQLite, json_array_elements_text on PostgreSQL."""
+previous period, with two recent texts each; and the texts behind one keyword. Counts come from the daily
+keyword rollup; the texts from the reviews themselves."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import ColumnElement, case, cast, exists, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from crm_store.enums import SentimentLabel
-from crm_store.models import Review
+from crm_store.models import Review, ReviewKeywordDaily
+from huisheng.services.insights import rollup
 from huisheng.services.insights.filters import DashboardFilter
-from huisheng.services.insights.scopes import review_conditions
+from huisheng.services.insights.scopes import review_conditions, rollup_conditions
 
 TOP_KEYWORDS = 15
 EXAMPLES_PER_KEYWORD = 2
@@ -38,11 +40,12 @@ class NegativeKeyword:
     examples: list[ReviewText]
 
 
-def _keyword_rows(session: Session) -> Any:
-    """A table-valued unnest of Review.keywords with one column, `value`."""
+def uses_keyword(session: Session, keyword: str) -> ColumnElement[bool]:
+    """The review's stored keywords include `keyword`: jsonb containment on PostgreSQL, json_each on SQLite."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.json_array_elements_text(Review.keywords).table_valued("value").alias("kw")
-    return func.json_each(Review.keywords).table_valued("value").alias("kw")
+        return cast(Review.keywords, JSONB).contains([keyword])
+    kw = rollup.keyword_rows(session)
+    return exists(select(kw.c.value).where(kw.c.value == keyword))
 
 
 def _text(row: Any) -> ReviewText:
@@ -53,80 +56,44 @@ def top_negative_keywords(
     session: Session, *, filter: DashboardFilter, limit: int = TOP_KEYWORDS
 ) -> list[NegativeKeyword]:
     f, before = filter, filter.previous()
-    kw = _keyword_rows(session)
-    current = Review.created_at >= f.since
-    now_count = func.count(func.distinct(case((current, Review.id))))
-    before_count = func.count(func.distinct(case((~current, Review.id))))
+    rollup.refresh(session)
+    current = ReviewKeywordDaily.day >= f.first_day
+    reviews = ReviewKeywordDaily.negative_reviews
+    now_count = func.coalesce(func.sum(case((current, reviews), else_=0)), 0)
+    before_count = func.coalesce(func.sum(case((~current, reviews), else_=0)), 0)
     statement = (
-        select(kw.c.value, now_count, before_count)
-        .select_from(Review)
-        .join(kw, true())
-        .where(
-            *review_conditions(f, since=before.since, until=f.until),
-            Review.sentiment_label == SentimentLabel.NEGATIVE,
-        )
-        .group_by(kw.c.value)
+        select(ReviewKeywordDaily.keyword, now_count, before_count)
+        .where(*rollup_conditions(ReviewKeywordDaily, f, first=before.first_day, last=f.last_day))
+        .group_by(ReviewKeywordDaily.keyword)
         .having(now_count > 0)
-        .order_by(now_count.desc(), kw.c.value)
+        .order_by(now_count.desc(), ReviewKeywordDaily.keyword)
         .limit(limit)
     )
     counts = [(str(k), int(n), int(p)) for k, n, p in session.execute(statement)]
-    examples = _examples(session, f, [k for k, _, _ in counts])
-    return [NegativeKeyword(k, n, p, n - p, examples.get(k, [])) for k, n, p in counts]
-
-
-def _examples(session: Session, f: DashboardFilter, keywords: list[str]) -> dict[str, list[ReviewText]]:
-    if not keywords:
-        return {}
-    kw = _keyword_rows(session)
-    rank = (
-        func.row_number()
-        .over(partition_by=kw.c.value, order_by=(Review.created_at.desc(), Review.id.desc()))
-        .label("rank")
-    )
-    ranked = (
-        select(
-            kw.c.value.label("keyword"),
-            Review.id,
-            Review.created_at,
-            Review.text,
-            Review.rating,
-            Review.category,
-            rank,
+    return [
+        NegativeKeyword(
+            k, n, p, n - p, keyword_reviews(session, filter=f, keyword=k, limit=EXAMPLES_PER_KEYWORD)
         )
-        .select_from(Review)
-        .join(kw, true())
-        .where(
-            *review_conditions(f, since=f.since, until=f.until),
-            Review.sentiment_label == SentimentLabel.NEGATIVE,
-            kw.c.value.in_(keywords),
-        )
-        .subquery()
-    )
-    found: dict[str, list[ReviewText]] = {}
-    for row in session.execute(
-        select(ranked).where(ranked.c.rank <= EXAMPLES_PER_KEYWORD).order_by(ranked.c.keyword, ranked.c.rank)
-    ):
-        found.setdefault(str(row.keyword), []).append(_text(row))
-    return found
+        for k, n, p in counts
+    ]
 
 
 def keyword_reviews(
     session: Session, *, filter: DashboardFilter, keyword: str, limit: int = 100
 ) -> list[ReviewText]:
-    """The negative reviews of the period that use `keyword`, newest first."""
+    """The negative reviews of the period that use `keyword`, newest first.
+
+    Read backwards along the reviews' (label, created_at) index until `limit` are found: a keyword worth
+    showing is common, so that stops early.
+    """
     f = filter
-    kw = _keyword_rows(session)
     statement = (
         select(Review.id, Review.created_at, Review.text, Review.rating, Review.category)
-        .select_from(Review)
-        .join(kw, true())
         .where(
             *review_conditions(f, since=f.since, until=f.until),
             Review.sentiment_label == SentimentLabel.NEGATIVE,
-            kw.c.value == keyword,
+            uses_keyword(session, keyword),
         )
-        .distinct()
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(limit)
     )

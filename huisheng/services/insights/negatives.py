@@ -1,5 +1,6 @@
 """Negative share by channel (customer chat messages), by product category (reviews) and by aspect (the
-aspect's own label in review_aspects), each against the previous period of equal length, in one SQL pass."""
+aspect's own label in review_aspects), each against the previous period of equal length, in one SQL pass;
+reviews from their daily rollups."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from crm_store.enums import SentimentLabel
-from crm_store.models import Conversation, Message, Review, ReviewAspect
+from crm_store.models import Conversation, Message, ReviewAspectDaily, ReviewDaily
+from huisheng.services.insights import rollup
 from huisheng.services.insights.filters import DashboardFilter, aspect_names, share
-from huisheng.services.insights.scopes import message_conditions, review_conditions
+from huisheng.services.insights.scopes import message_conditions, rollup_conditions
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,20 +39,20 @@ class NegativeShare:
         return cls(key, total, negative, now, prev_total, prev_negative, before, change)
 
 
-def _period_sums(created_at: Any, label: Any, f: DashboardFilter) -> list[ColumnElement[int]]:
-    """Rows and negatives in this period, then in the previous one."""
-    current = created_at >= f.since
+def _period_sums(current: ColumnElement[bool], label: Any, weight: Any = 1) -> list[ColumnElement[int]]:
+    """Rows (or rolled-up counts, `weight`) and negatives in this period, then in the previous one."""
     negative = label == SentimentLabel.NEGATIVE
 
     def total(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        return func.coalesce(func.sum(case((condition, weight), else_=0)), 0)
 
     return [total(current), total(current & negative), total(~current), total(~current & negative)]
 
 
 def _rows(session: Session, statement: Any) -> list[NegativeShare]:
+    # The rollups keep reviews without a category under '': the dashboard shows them as None (未分类).
     return [
-        NegativeShare.of(None if key is None else str(key), int(t), int(n), int(pt), int(pn))
+        NegativeShare.of(str(key) if key else None, int(t), int(n), int(pt), int(pn))
         for key, t, n, pt, pn in session.execute(statement)
     ]
 
@@ -58,7 +60,7 @@ def _rows(session: Session, statement: Any) -> list[NegativeShare]:
 def by_channel(session: Session, *, filter: DashboardFilter) -> list[NegativeShare]:
     f, before = filter, filter.previous()
     statement = (
-        select(Conversation.channel, *_period_sums(Message.created_at, Message.sentiment_label, f))
+        select(Conversation.channel, *_period_sums(Message.created_at >= f.since, Message.sentiment_label))
         .join(Conversation, Conversation.id == Message.conversation_id)
         .where(
             *message_conditions(f, since=before.since, until=f.until), Message.sentiment_label.is_not(None)
@@ -71,11 +73,13 @@ def by_channel(session: Session, *, filter: DashboardFilter) -> list[NegativeSha
 
 def by_category(session: Session, *, filter: DashboardFilter) -> list[NegativeShare]:
     f, before = filter, filter.previous()
+    rollup.refresh(session)
+    current = ReviewDaily.day >= f.first_day
     statement = (
-        select(Review.category, *_period_sums(Review.created_at, Review.sentiment_label, f))
-        .where(*review_conditions(f, since=before.since, until=f.until), Review.sentiment_label.is_not(None))
-        .group_by(Review.category)
-        .order_by(Review.category)
+        select(ReviewDaily.category, *_period_sums(current, ReviewDaily.label, ReviewDaily.reviews))
+        .where(*rollup_conditions(ReviewDaily, f, first=before.first_day, last=f.last_day))
+        .group_by(ReviewDaily.category)
+        .order_by(ReviewDaily.category)
     )
     return _rows(session, statement)
 
@@ -83,14 +87,15 @@ def by_category(session: Session, *, filter: DashboardFilter) -> list[NegativeSh
 def by_aspect(session: Session, *, filter: DashboardFilter) -> list[NegativeShare]:
     """Every known aspect (zeros where none was mentioned), the filter's aspect alone when it has one."""
     f, before = filter, filter.previous()
-    conditions = review_conditions(f, since=before.since, until=f.until)
-    if f.aspect:
-        conditions.append(ReviewAspect.aspect == f.aspect)
+    rollup.refresh(session)
+    current = ReviewAspectDaily.day >= f.first_day
     statement = (
-        select(ReviewAspect.aspect, *_period_sums(Review.created_at, ReviewAspect.label, f))
-        .join(Review, Review.id == ReviewAspect.review_id)
-        .where(*conditions)
-        .group_by(ReviewAspect.aspect)
+        select(
+            ReviewAspectDaily.aspect,
+            *_period_sums(current, ReviewAspectDaily.label, ReviewAspectDaily.mentions),
+        )
+        .where(*rollup_conditions(ReviewAspectDaily, f, first=before.first_day, last=f.last_day))
+        .group_by(ReviewAspectDaily.aspect)
     )
     found = {row.key: row for row in _rows(session, statement)}
     names: Iterable[str] = [f.aspect] if f.aspect else aspect_names()

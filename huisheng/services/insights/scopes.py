@@ -1,4 +1,5 @@
-"""Which rows a panel counts: reviews and customer chat messages in a period under the dashboard's filter.
+"""Which rows a panel counts: reviews (or their daily rollups) and customer chat messages in a period under the
+dashboard's filter.
 
 The channel filter applies to chats, cases and CSAT (reviews come from shops, not channels); the product
 category and aspect filters apply to reviews.
@@ -6,14 +7,23 @@ category and aspect filters apply to reviews.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import aliased
 
 from crm_store.enums import MessageSender
-from crm_store.models import Conversation, Message, Review, ReviewAspect
+from crm_store.models import (
+    Conversation,
+    Message,
+    Review,
+    ReviewAspect,
+    ReviewAspectDaily,
+    ReviewDaily,
+    ReviewKeywordDaily,
+)
+from crm_store.models.insight_rollup import ANY_ASPECT
 from huisheng.services.insights.filters import DashboardFilter
 
 
@@ -32,6 +42,29 @@ def review_conditions(f: DashboardFilter, *, since: datetime, until: datetime) -
         conditions.append(
             exists(select(mention.id).where(mention.review_id == Review.id, mention.aspect == f.aspect))
         )
+    return conditions
+
+
+def rollup_conditions(
+    table: type[ReviewDaily] | type[ReviewAspectDaily] | type[ReviewKeywordDaily],
+    f: DashboardFilter,
+    *,
+    first: date,
+    last: date,
+) -> list[ColumnElement[bool]]:
+    """A daily rollup's rows for the China days [first, last] of the filter's category and aspect.
+
+    review_daily and review_keyword_daily hold every review under aspect '' and each mentioned aspect under
+    its name; review_aspect_daily holds only named aspects, so without an aspect filter it takes them all.
+    """
+    conditions = [table.day >= first, table.day <= last]
+    if f.category:
+        conditions.append(table.category == f.category)
+    if table is ReviewAspectDaily:
+        if f.aspect:
+            conditions.append(table.aspect == f.aspect)
+    else:
+        conditions.append(table.aspect == (f.aspect or ANY_ASPECT))
     return conditions
 
 

@@ -1,5 +1,5 @@
 """Sentiment over time: how many reviews and customer chat messages were positive, neutral or negative in
-each China day or week of the period, bucketed in SQL."""
+each China day or week of the period, bucketed in SQL (reviews from their daily rollup)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from crm_store.enums import SentimentLabel
-from crm_store.models import Conversation, Message, Review
-from huisheng.services.insights.filters import DashboardFilter, china_bucket, share
-from huisheng.services.insights.scopes import message_conditions, review_conditions
+from crm_store.models import Conversation, Message, ReviewDaily
+from huisheng.services.insights import rollup
+from huisheng.services.insights.filters import DashboardFilter, china_bucket, day_bucket, share
+from huisheng.services.insights.scopes import message_conditions, rollup_conditions
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,10 @@ class SentimentBucket:
         )
 
 
-def _label_counts(label: Any) -> list[Any]:
+def _label_counts(label: Any, weight: Any) -> list[Any]:
+    """Rows (weight 1) or rolled-up counts (weight: the count column) per label."""
     return [
-        func.coalesce(func.sum(case((label == value, 1), else_=0)), 0)
+        func.coalesce(func.sum(case((label == value, weight), else_=0)), 0)
         for value in (SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL, SentimentLabel.NEGATIVE)
     ]
 
@@ -54,16 +56,17 @@ def sentiment_over_time(session: Session, *, filter: DashboardFilter) -> list[Se
     """Per bucket and source, the analysed rows by label; buckets with nothing analysed are absent."""
     f = filter
     buckets: list[SentimentBucket] = []
-    review_bucket = china_bucket(session, Review.created_at, f.granularity).label("bucket")
+    rollup.refresh(session)
+    review_bucket = day_bucket(session, ReviewDaily.day, f.granularity).label("bucket")
     reviews = (
-        select(review_bucket, *_label_counts(Review.sentiment_label))
-        .where(*review_conditions(f, since=f.since, until=f.until), Review.sentiment_label.is_not(None))
+        select(review_bucket, *_label_counts(ReviewDaily.label, ReviewDaily.reviews))
+        .where(*rollup_conditions(ReviewDaily, f, first=f.first_day, last=f.last_day))
         .group_by(review_bucket)
         .order_by(review_bucket)
     )
     message_bucket = china_bucket(session, Message.created_at, f.granularity).label("bucket")
     messages = (
-        select(message_bucket, *_label_counts(Message.sentiment_label))
+        select(message_bucket, *_label_counts(Message.sentiment_label, 1))
         .join(Conversation, Conversation.id == Message.conversation_id)
         .where(*message_conditions(f, since=f.since, until=f.until), Message.sentiment_label.is_not(None))
         .group_by(message_bucket)

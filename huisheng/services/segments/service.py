@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm_store.base import utcnow
 from crm_store.enums import SegmentKind, SentimentLabel
-from crm_store.models import Customer, CustomerSegment, Review
+from crm_store.models import Customer, CustomerSegment, Review, SegmentSummary
 from huisheng.errors import InvalidInputError
 from huisheng.services.segments import behaviour, rfm
 from huisheng.settings import SegmentSettings
@@ -74,6 +74,7 @@ def compute_segments(
         rows.extend(_row(customer_id, SegmentKind.BEHAVIOUR, name, why, now) for name, why in tags.items())
     session.add_all(rows)
     session.flush()
+    summarise(session, now=now)
     return ComputeResult(len({row.customer_id for row in rows}), len(rows), limits)
 
 
@@ -81,8 +82,9 @@ def _row(customer_id: int, kind: SegmentKind, name: str, reason: str, at: dateti
     return CustomerSegment(customer_id=customer_id, kind=kind, name=name, reason=reason[:500], computed_at=at)
 
 
-def segment_sizes(session: Session) -> list[SegmentSize]:
-    """Each segment's customers and their reviews' mean P(positive) and negative share, in SQL."""
+def summarise(session: Session, *, now: datetime) -> None:
+    """Each segment's customers and their reviews' mean P(positive) and negative share, counted in SQL once
+    per computation (it reads every review: the dashboard reads the stored summary instead)."""
     reviews = (
         select(
             CustomerSegment.name,
@@ -107,19 +109,30 @@ def segment_sizes(session: Session) -> list[SegmentSize]:
         .outerjoin(reviews, reviews.c.name == CustomerSegment.name)
         .group_by(CustomerSegment.name, CustomerSegment.kind)
     ).all()
-    found = {
-        name: SegmentSize(
-            name,
-            kind,
-            count,
-            int(n or 0),
-            None if mean is None else round(float(mean), 4),
-            None if neg is None else round(float(neg), 4),
+    session.execute(delete(SegmentSummary))
+    session.add_all(
+        SegmentSummary(
+            name=name,
+            kind=kind,
+            customers=count,
+            reviews=int(n or 0),
+            average_sentiment=None if mean is None else round(float(mean), 4),
+            negative_share=None if neg is None else round(float(neg), 4),
+            computed_at=now,
         )
         for name, kind, count, n, mean, neg in rows
-    }
+    )
+    session.flush()
+
+
+def segment_sizes(session: Session) -> list[SegmentSize]:
+    """Each segment's size and sentiment as of the last computation, in the dashboard's order."""
     order = {name: i for i, name in enumerate(SEGMENT_NAMES)}
-    return sorted(found.values(), key=lambda size: order.get(size.name, len(order)))
+    found = [
+        SegmentSize(s.name, s.kind, s.customers, s.reviews, s.average_sentiment, s.negative_share)
+        for s in session.scalars(select(SegmentSummary))
+    ]
+    return sorted(found, key=lambda size: order.get(size.name, len(order)))
 
 
 def members(
