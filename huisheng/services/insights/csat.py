@@ -53,6 +53,8 @@ def csat_summary(session: Session, *, filter: DashboardFilter, lowest: int = LOW
     rating_asked = exists(
         select(Message.id).where(
             Message.conversation_id == Conversation.id,
+            # Most messages have no buttons: skip them before reading the JSON as text.
+            Message.buttons.is_not(None),
             cast(Message.buttons, String).like(f"%{RATING_PAYLOAD}%"),
         )
     )
