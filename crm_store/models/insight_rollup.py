@@ -30,39 +30,38 @@ class ReviewRollupDay(Base):
     refreshed_at: Mapped[datetime]
 
 
-class ReviewDaily(Base):
+class DailyKeys:
+    """The key every daily rollup starts with: the China day, the product category and the aspect."""
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(50), primary_key=True)
+    aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class ReviewDaily(DailyKeys, Base):
     """Analysed reviews per day, category, aspect mentioned and the review's own label."""
 
     __tablename__ = "review_daily"
     __table_args__ = (Index("ix_review_daily_aspect_day", "aspect", "day"),)
 
-    day: Mapped[date] = mapped_column(primary_key=True)
-    category: Mapped[str] = mapped_column(String(50), primary_key=True)
-    aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
     label: Mapped[SentimentLabel] = mapped_column(str_enum(SentimentLabel), primary_key=True)
     reviews: Mapped[int]
 
 
-class ReviewAspectDaily(Base):
+class ReviewAspectDaily(DailyKeys, Base):
     """Aspect mentions per day, category, aspect and the mention's own label (review_aspects rows)."""
 
     __tablename__ = "review_aspect_daily"
 
-    day: Mapped[date] = mapped_column(primary_key=True)
-    category: Mapped[str] = mapped_column(String(50), primary_key=True)
-    aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
     label: Mapped[SentimentLabel] = mapped_column(str_enum(SentimentLabel), primary_key=True)
     mentions: Mapped[int]
 
 
-class ReviewKeywordDaily(Base):
+class ReviewKeywordDaily(DailyKeys, Base):
     """Negative reviews using each keyword, per day, category and aspect mentioned."""
 
     __tablename__ = "review_keyword_daily"
     __table_args__ = (Index("ix_review_keyword_daily_aspect_day", "aspect", "day"),)
 
-    day: Mapped[date] = mapped_column(primary_key=True)
-    category: Mapped[str] = mapped_column(String(50), primary_key=True)
-    aspect: Mapped[str] = mapped_column(String(20), primary_key=True)
     keyword: Mapped[str] = mapped_column(String(100), primary_key=True)
     negative_reviews: Mapped[int]
