@@ -105,7 +105,9 @@ def seed_conversations(shop: DemoShop) -> None:
             conversation.csat_at = ended + timedelta(seconds=rng.uniform(5, 90))
             shop.counts["csat"] += 1
     agents = [u for u in shop.staff if u.role is StaffRole.AGENT]
-    waiting = rng.sample(shop.customers, min(len(shop.customers), max(3, len(shop.customers) // 40)))
+    # The well-known visitor and WeChat user must find the bot, not a conversation waiting for staff.
+    others = [d for d in shop.customers if not d.well_known]
+    waiting = rng.sample(others, min(len(others), max(3, len(shop.customers) // 40)))
     for index, demo in enumerate(waiting):
         script, order = _script_for(rng, demo, dialogues.WAITING_SCRIPTS)
         started = shop.now - timedelta(minutes=rng.uniform(3, 40))

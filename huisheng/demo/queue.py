@@ -56,10 +56,11 @@ def seed_escalations(shop: DemoShop) -> None:
     rng = shop.rng
     agents = [u for u in shop.staff if u.role is StaffRole.AGENT]
     lead = next((u for u in shop.staff if u.role is StaffRole.SUPERVISOR), None)
+    subjects = [d for d in shop.customers if not d.well_known]
     for index in range(max(4, len(shop.customers) // 20)):
         category = CATEGORY_PLAN[index % len(CATEGORY_PLAN)]
         target = STATUS_PLAN[index % len(STATUS_PLAN)]
-        demo, order = _subject(rng, shop.customers, category)
+        demo, order = _subject(rng, subjects, category)
         escalation = _open(shop, demo, order, category)
         if target is not S.NEW and agents and lead is not None:
             _work_on(shop, escalation, target, agent=rng.choice(agents), lead=lead)

@@ -38,6 +38,9 @@ class DemoCustomer:
     channels: list[Channel]
     orders: list[Order] = field(default_factory=list)
     wholesale: bool = False
+    # The visitor and the WeChat user the README and the tests name: they start talking to the bot, so no
+    # seeded case or waiting conversation is theirs.
+    well_known: bool = False
 
 
 @dataclass
@@ -168,7 +171,7 @@ def _well_known_customer(
         shop.notes.append(
             f"the {channel.value} identity {external_id} already existed; its customer was reused"
         )
-        demo = DemoCustomer(existing, [channel])
+        demo = DemoCustomer(existing, [channel], well_known=True)
     else:
         customer = customers.create_customer(
             shop.session, name=name, phone=phone, tier=tier, actor=DEMO_ACTOR
@@ -183,7 +186,7 @@ def _well_known_customer(
             actor=DEMO_ACTOR,
         )
         shop.counts["customers"] += 1
-        demo = DemoCustomer(customer, [channel])
+        demo = DemoCustomer(customer, [channel], well_known=True)
     shop.phones.add(phone)
     shop.customers.append(demo)
     return demo

@@ -64,6 +64,36 @@ def test_the_well_known_wechat_user_has_a_delivered_order(session: Session, summ
     assert delivered.status is OrderStatus.DELIVERED and delivered.delivered_at is not None
 
 
+@pytest.mark.parametrize("seed", [3, 7, 11])
+def test_the_well_known_customers_find_the_bot_not_a_waiting_conversation_or_an_open_case(
+    session: Session, seed: int
+) -> None:
+    # Seed 3 once gave the web visitor a conversation waiting for staff: the widget demo then answered
+    # 已收到，客服马上回复您 instead of the bot.
+    seed_demo_data(session, customers=20, seed=seed)
+    known = [
+        customers.find_by_identity(session, channel=Channel.WEB, external_id="web-demo-visitor"),
+        customers.find_by_identity(
+            session, channel=Channel.WECHAT, external_id="oDemoOpenId0000000000000001"
+        ),
+    ]
+    ids = [c.id for c in known if c is not None]
+    assert len(ids) == 2
+    open_chats = session.scalars(
+        select(Conversation.status).where(
+            Conversation.customer_id.in_(ids), Conversation.status != ConversationStatus.CLOSED
+        )
+    ).all()
+    assert open_chats == []
+    open_cases = session.scalars(
+        select(Escalation.id).where(
+            Escalation.customer_id.in_(ids),
+            Escalation.status.not_in([EscalationStatus.RESOLVED, EscalationStatus.CLOSED]),
+        )
+    ).all()
+    assert open_cases == []
+
+
 def test_order_numbers_match_the_bots_pattern(session: Session, summary: str) -> None:
     numbers = [order.order_no for order in all_orders(session)]
     assert all(re.fullmatch(r"2024\d{8}", number) for number in numbers)
