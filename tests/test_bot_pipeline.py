@@ -1,12 +1,11 @@
-"""The bot's e5 featurizer is installed with the Rasa env and loads its model only when a message needs it."""
+"""The bot's e5 featurizer (measured, not yet in the shipped pipeline) is installed with the Rasa env and loads
+its model only when a message needs it."""
 
 from __future__ import annotations
 
 import ast
 import re
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENT = ROOT / "bot" / "components" / "e5_featurizer.py"
@@ -24,14 +23,6 @@ def _module_level_nodes(tree: ast.Module) -> list[ast.AST]:
             continue
         pending.extend(ast.iter_child_nodes(node))
     return nodes
-
-
-def test_the_pipeline_embeds_with_e5_after_tokenising_and_before_classifying() -> None:
-    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
-    names = [component["name"] for component in config["pipeline"]]
-    e5 = names.index("components.e5_featurizer.E5SentenceFeaturizer")
-    assert names.index("components.chinese_tokenizer.NormalisingJiebaTokenizer") < e5
-    assert e5 < names.index("DIETClassifier")
 
 
 def test_the_e5_component_neither_imports_nor_builds_the_engine_at_import() -> None:
