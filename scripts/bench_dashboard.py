@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bench_dashboard_store import ASPECTS, Sizes, ensure_database, fill
+from bench_server import serving
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -107,9 +106,7 @@ def measure(url: str, *, runs: int, today: date) -> list[dict[str, Any]]:
 def measure_page(url: str, *, runs: int, today: date) -> dict[str, Any]:
     """GET /console/insights over HTTP as a signed-in manager: query, template and charts' data together."""
     import httpx
-    import uvicorn
 
-    from api.app import create_app
     from api.deps import SESSION_COOKIE
     from huisheng.errors import NotFoundError
     from huisheng.runtime import Runtime
@@ -125,20 +122,13 @@ def measure_page(url: str, *, runs: int, today: date) -> dict[str, Any]:
                 session, username="bench-manager", display_name="经理", role=StaffRole.MANAGER
             )
         cookie = staff_auth.start_session(session, staff=manager, max_age=timedelta(hours=2)).cookie
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
     year = f"?since={today - timedelta(days=364)}&until={today}&granularity=week"
     found: dict[str, Any] = {"scenario": "HTTP GET /console/insights", "runs": runs}
     try:
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", cookies={SESSION_COOKIE: cookie}, timeout=60
-        ) as web:
+        with (
+            serving(runtime) as base,
+            httpx.Client(base_url=base, cookies={SESSION_COOKIE: cookie}, timeout=60) as web,
+        ):
             for label, query in (("last 30 days (default)", ""), ("365 days by week", year)):
                 web.get("/console/insights" + query).raise_for_status()
                 times = []
@@ -151,8 +141,6 @@ def measure_page(url: str, *, runs: int, today: date) -> dict[str, Any]:
                     f"page, {label}: p50 {found[label][0]:.0f} ms, p95 {found[label][1]:.0f} ms", flush=True
                 )
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         runtime.close()
     return found
 

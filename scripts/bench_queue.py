@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import uvicorn
+from bench_server import serving
 from sqlalchemy import insert, select
 
-from api.app import create_app
 from api.deps import SESSION_COOKIE
 from crm_store import migrate
 from crm_store.base import utcnow
@@ -113,12 +110,6 @@ def fill(runtime: Runtime, *, open_cases: int, seed: int) -> tuple[str, str]:
     return cookie, token
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def timed_loads(client: httpx.Client, path: str, loads: int) -> list[float]:
     client.get(path).raise_for_status()  # warm-up: templates compiled, caches filled
     times = []
@@ -155,23 +146,15 @@ def main() -> None:
     print(
         f"stored {args.open} open escalations in {time.perf_counter() - started:.1f} s ({runtime.engine.url.get_backend_name()})"
     )
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=base, cookies={SESSION_COOKIE: cookie}, timeout=30) as console:
-            report("console queue page /console", timed_loads(console, "/console", args.loads))
-            report("  filtered: 我的 (mine)", timed_loads(console, "/console?mine=1", args.loads))
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as api:
-            report("JSON /api/escalations", timed_loads(api, "/api/escalations", args.loads))
+        with serving(runtime) as base:
+            with httpx.Client(base_url=base, cookies={SESSION_COOKIE: cookie}, timeout=30) as console:
+                report("console queue page /console", timed_loads(console, "/console", args.loads))
+                report("  filtered: 我的 (mine)", timed_loads(console, "/console?mine=1", args.loads))
+            headers = {"Authorization": f"Bearer {token}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=30) as api:
+                report("JSON /api/escalations", timed_loads(api, "/api/escalations", args.loads))
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         runtime.close()
 
 
