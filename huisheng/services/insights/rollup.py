@@ -256,8 +256,3 @@ def keyword_rows(session: Session) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return func.json_array_elements_text(Review.keywords).table_valued("value").alias("kw")
     return func.json_each(Review.keywords).table_valued("value").alias("kw")
-
-
-def day_signature_count(session: Session) -> int:
-    """How many days the rollups cover (for the CLI's report)."""
-    return int(session.scalar(select(func.count()).select_from(ReviewRollupDay)) or 0)
