@@ -1,4 +1,4 @@
-"""`huisheng detect-alerts` and `huisheng compute-segments` on a small store."""
+"""`huisheng detect-alerts`, `compute-segments` and `refresh-insights` on a small store."""
 
 from __future__ import annotations
 
@@ -53,4 +53,15 @@ def test_compute_segments_reports_the_thresholds_and_sizes(store: Runtime) -> No
     result = runner.invoke(app, ["compute-segments"])
     assert result.exit_code == 0, result.output
     assert "1 customers, 1 segment rows" in result.output and "一般挽留: 1" in result.output
+    store.close()
+
+
+def test_refresh_insights_counts_every_day_first_then_only_what_changed(store: Runtime) -> None:
+    first = runner.invoke(app, ["refresh-insights"])
+    assert first.exit_code == 0, first.output
+    assert "days recounted (all of them)" in first.output  # nothing was counted yet
+    again = runner.invoke(app, ["refresh-insights"])
+    assert again.exit_code == 0 and again.output.strip() == "0 days recounted"
+    full = runner.invoke(app, ["refresh-insights", "--full"])
+    assert full.exit_code == 0 and "(all of them)" in full.output
     store.close()
