@@ -40,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--encoders", nargs="*", default=["torch", "engine", "onnx-int8"], help="torch first: the reference"
     )
+    parser.add_argument(
+        "--batch-sizes",
+        nargs="*",
+        type=int,
+        default=[],
+        help="also time the reviews in length-sorted batches of these sizes (throughput per batch size)",
+    )
     options = parser.parse_args(argv)
     os.environ["OMP_NUM_THREADS"] = str(options.threads)  # before any OpenMP runtime starts
 
@@ -74,6 +81,13 @@ def main(argv: list[str] | None = None) -> int:
         cosine = "–" if cosines is None else f"{cosines.mean():.4f} / {cosines.min():.4f}"
         p50, p95 = np.percentile(latencies, [50, 95])
         print(f"| {name} | {p50:.1f} | {p95:.1f} | {rate:.1f} | {cosine} |", flush=True)
+        for size in options.batch_sizes:
+            start = time.perf_counter()
+            for i in range(0, len(batch_texts), size):
+                embed(batch_texts[i : i + size])
+            print(
+                f"|   {name}, batches of {size} | | | {len(batch_texts) / (time.perf_counter() - start):.1f} | |"
+            )
     return 0
 
 
