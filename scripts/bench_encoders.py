@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         help="also time the reviews in length-sorted batches of these sizes (throughput per batch size)",
     )
     options = parser.parse_args(argv)
+    if any(size < 1 for size in options.batch_sizes):
+        parser.error("--batch-sizes must all be at least 1")
     os.environ["OMP_NUM_THREADS"] = str(options.threads)  # before any OpenMP runtime starts
 
     with CHAT_TURNS.open(encoding="utf-8", newline="") as handle:
@@ -72,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             embed([text])
             latencies.append((time.perf_counter() - start) * 1000)
-        start = time.perf_counter()
-        vectors = np.vstack([embed(batch_texts[i : i + 64]) for i in range(0, len(batch_texts), 64)])
-        rate = len(batch_texts) / (time.perf_counter() - start)
+        vectors, rate = _in_batches(embed, batch_texts, 64)
         if name == "torch":
             reference = vectors
         cosines = np.sum(vectors * reference, axis=1) if reference is not None else None
@@ -82,13 +82,15 @@ def main(argv: list[str] | None = None) -> int:
         p50, p95 = np.percentile(latencies, [50, 95])
         print(f"| {name} | {p50:.1f} | {p95:.1f} | {rate:.1f} | {cosine} |", flush=True)
         for size in options.batch_sizes:
-            start = time.perf_counter()
-            for i in range(0, len(batch_texts), size):
-                embed(batch_texts[i : i + size])
-            print(
-                f"|   {name}, batches of {size} | | | {len(batch_texts) / (time.perf_counter() - start):.1f} | |"
-            )
+            print(f"|   {name}, batches of {size} | | | {_in_batches(embed, batch_texts, size)[1]:.1f} | |")
     return 0
+
+
+def _in_batches(embed: Embed, texts: Sequence[str], size: int) -> tuple[npt.NDArray[np.float32], float]:
+    """The texts' embeddings, computed `size` at a time in the order given, and the texts per second."""
+    start = time.perf_counter()
+    vectors = np.vstack([embed(texts[i : i + size]) for i in range(0, len(texts), size)])
+    return vectors, len(texts) / (time.perf_counter() - start)
 
 
 def _engine(options: argparse.Namespace) -> Embed:
