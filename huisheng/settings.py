@@ -57,6 +57,10 @@ class NlpSettings(BaseModel):
     aspects_file: Path = Path("nlp/resources/aspects.yml")
     idf_file: Path = Path("nlp/resources/idf.txt")
     sentiment_model_dir: Path = Path("nlp/resources/models/sentiment-zh")
+    # The built e5 encoder (make encoder) the shipped sentiment model runs on; HF model dirs ignore it.
+    encoder_dir: Path = Path("data/models/e5-small")
+    # ONNX Runtime threads per process: one leaves the other core to Rasa and the API.
+    sentiment_threads: int = Field(default=1, ge=1, le=64)
     batch_size: int = Field(default=64, ge=1, le=1024)
     max_chars: int = Field(default=2000, ge=16)
     follow_up_below: float = Field(default=0.1, ge=0.0, le=1.0)
@@ -285,7 +289,14 @@ class Settings(BaseSettings):
     def _resolve_paths_and_check_secrets(self) -> Settings:
         root = self.config_dir
         self.app.data_dir = _absolute(root, self.app.data_dir)
-        for name in ("user_dict_dir", "stopwords_file", "aspects_file", "idf_file", "sentiment_model_dir"):
+        for name in (
+            "user_dict_dir",
+            "stopwords_file",
+            "aspects_file",
+            "idf_file",
+            "sentiment_model_dir",
+            "encoder_dir",
+        ):
             setattr(self.nlp, name, _absolute(root, getattr(self.nlp, name)))
         self.shop.policy_file = _absolute(root, self.shop.policy_file)
         self.chat.anger_lexicon_file = _absolute(root, self.chat.anger_lexicon_file)

