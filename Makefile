@@ -87,7 +87,7 @@ bench-chat: install
 	$(BIN)/python scripts/bench_chat.py --target rasa --url http://127.0.0.1:5005 -n 30 && \
 	$(BIN)/python scripts/bench_chat.py --target api --url http://127.0.0.1:8000 -n 30
 
-bench-sentiment: install
+bench-sentiment: install encoder
 	$(BIN)/python scripts/bench_sentiment.py --data ../shared/data/sentiment
 
 clean:
