@@ -60,7 +60,8 @@ migrate: install
 
 seed: migrate
 	$(BIN)/huisheng seed-demo
-	$(BIN)/huisheng analyze-reviews
+	# a bulk job on an otherwise idle machine: both cores for the encoder
+	HUISHENG_NLP_SENTIMENT_THREADS=2 $(BIN)/huisheng analyze-reviews
 	$(BIN)/huisheng compute-segments
 	$(BIN)/huisheng detect-alerts
 
