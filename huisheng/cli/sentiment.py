@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -98,42 +98,32 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
 
         _quiet_transformers()
 
+        common: dict[str, Any] = {
+            "train_files": [str(p) for p in data],
+            "output_dir": str(output_dir),
+            "exclude_domains": list(exclude_domain or []),
+            "max_train_samples": max_train_samples,
+            "ensemble_weight": ensemble_weight,
+            "seed": seed,
+            "resume": resume,
+            "num_threads": threads,
+        }
         result: TrainResult
         try:
             if frozen_encoder is not None:
-                result = train_frozen_sentiment(
-                    FrozenTrainArgs(
-                        train_files=[str(p) for p in data],
-                        output_dir=str(output_dir),
-                        encoder_dir=str(frozen_encoder),
-                        cache_dir=str(cache_dir),
-                        exclude_domains=list(exclude_domain or []),
-                        max_train_samples=max_train_samples,
-                        ensemble_weight=ensemble_weight,
-                        seed=seed,
-                        resume=resume,
-                        num_threads=threads,
-                    )
-                )
-                _report(result)
+                frozen = FrozenTrainArgs(encoder_dir=str(frozen_encoder), cache_dir=str(cache_dir), **common)
+                _report(train_frozen_sentiment(frozen))
                 return
             args = SentimentTrainArgs(
-                train_files=[str(p) for p in data],
-                output_dir=str(output_dir),
                 epochs=epochs,
-                seed=seed,
-                resume=resume,
                 init_from=str(init_from) if init_from else None,
                 batch_size=batch_size,
                 learning_rate=learning_rate,
                 max_length=max_length,
-                exclude_domains=list(exclude_domain or []),
-                max_train_samples=max_train_samples,
                 distill_alpha=distill_alpha,
-                ensemble_weight=ensemble_weight,
                 num_layers=layers,
                 hidden_size=hidden_size,
-                num_threads=threads,
+                **common,
             )
             result = train_sentiment(args)
         except (ValueError, FileNotFoundError) as error:

@@ -6,17 +6,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass
-class SentimentTrainArgs:
-    """Everything `train_sentiment` needs; every field has a default except the data and output paths."""
+@dataclass(kw_only=True)
+class ReviewDataArgs:
+    """The data, split and calibration fields every sentiment trainer shares."""
 
     train_files: list[str] = field(
         metadata={
             "help": "CSV files with columns label (1 positive, 0 negative), text and optional category."
         }
     )
-    output_dir: str = field(metadata={"help": "Where checkpoints and the final Hugging Face model dir go."})
-    # data
+    output_dir: str = field(metadata={"help": "Where the finished model dir goes."})
     validation_fraction: float = field(
         default=0.05,
         metadata={"help": "Share of each domain held out for validation and threshold calibration."},
@@ -28,6 +27,27 @@ class SentimentTrainArgs:
     max_train_samples: int | None = field(
         default=None, metadata={"help": "Cap on training rows, drawn evenly across domains (quick runs)."}
     )
+    target_precision: float = field(
+        default=0.95, metadata={"help": "Validation precision the positive and negative regions must keep."}
+    )
+    seed: int = field(default=42, metadata={"help": "Seed for splits, subsampling and initialisation."})
+    resume: bool = field(
+        default=True, metadata={"help": "Continue from, or return, what output_dir already holds."}
+    )
+
+    def __post_init__(self) -> None:
+        if not self.train_files:
+            raise ValueError("train_files must name at least one CSV file")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(kw_only=True)
+class SentimentTrainArgs(ReviewDataArgs):
+    """Everything `train_sentiment` needs (a small BERT from scratch, or fine-tuning); keyword-only."""
+
+    # data
     max_length: int = field(
         default=128, metadata={"help": "Tokens per review; longer reviews are truncated."}
     )
@@ -75,20 +95,12 @@ class SentimentTrainArgs:
             "transformer logit)) instead of averaging; the distillation term is then not used."
         },
     )
-    target_precision: float = field(
-        default=0.95, metadata={"help": "Validation precision the positive and negative regions must keep."}
-    )
-    seed: int = field(default=42, metadata={"help": "Seed for splits, initialisation and batch order."})
     save_steps: int = field(default=200, metadata={"help": "Write a resumable checkpoint every N steps."})
-    resume: bool = field(
-        default=True, metadata={"help": "Continue from output_dir/checkpoint when it exists."}
-    )
     num_threads: int = field(default=2, metadata={"help": "torch CPU threads (the machine is shared)."})
     progress: bool = field(default=True, metadata={"help": "Show a tqdm progress bar."})
 
     def __post_init__(self) -> None:
-        if not self.train_files:
-            raise ValueError("train_files must name at least one CSV file")
+        super().__post_init__()
         if not 0.0 <= self.distill_alpha <= 1.0 or not 0.0 <= self.ensemble_weight <= 1.0:
             raise ValueError("distill_alpha and ensemble_weight must lie in [0, 1]")
         if self.max_length < 8 or self.batch_size < 1 or self.epochs <= 0:
@@ -112,34 +124,14 @@ class SentimentTrainArgs:
     def needs_soft_targets(self) -> bool:
         return self.distill_alpha > 0 or self.residual
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass
-class FrozenTrainArgs:
+@dataclass(kw_only=True)
+class FrozenTrainArgs(ReviewDataArgs):
     """A head on frozen e5 embeddings averaged with TF-IDF (the shipped model); minutes, not hours, on a CPU."""
 
-    train_files: list[str] = field(
-        metadata={
-            "help": "CSV files with columns label (1 positive, 0 negative), text and optional category."
-        }
-    )
-    output_dir: str = field(metadata={"help": "Where the model dir (sentiment.json and two heads) goes."})
     encoder_dir: str = field(metadata={"help": "The built e5 encoder dir (make encoder)."})
     cache_dir: str = field(
         metadata={"help": "Embedding cache root: a stopped run resumes from what is embedded there."}
-    )
-    validation_fraction: float = field(
-        default=0.05,
-        metadata={"help": "Share of each domain held out for validation and threshold calibration."},
-    )
-    exclude_domains: list[str] = field(
-        default_factory=list,
-        metadata={"help": "Domains (category value, or file stem when no category) left out of training."},
-    )
-    max_train_samples: int | None = field(
-        default=None, metadata={"help": "Cap on training rows, drawn evenly across domains (quick runs)."}
     )
     c: float = field(
         default=0.0003, metadata={"help": "Inverse regularisation of the e5 logistic regression."}
@@ -150,22 +142,11 @@ class FrozenTrainArgs:
     ensemble_weight: float = field(
         default=0.5, metadata={"help": "Weight of the e5 head against the TF-IDF head (1 = e5 alone)."}
     )
-    target_precision: float = field(
-        default=0.95, metadata={"help": "Validation precision the positive and negative regions must keep."}
-    )
-    seed: int = field(default=42, metadata={"help": "Seed for the validation split and subsampling."})
-    resume: bool = field(
-        default=True, metadata={"help": "Return the finished model when output_dir already holds it."}
-    )
     num_threads: int = field(default=2, metadata={"help": "ONNX Runtime threads for embedding."})
 
     def __post_init__(self) -> None:
-        if not self.train_files:
-            raise ValueError("train_files must name at least one CSV file")
+        super().__post_init__()
         if not 0.0 <= self.ensemble_weight <= 1.0:
             raise ValueError("ensemble_weight must lie in [0, 1]")
         if self.c <= 0 or self.num_threads < 1:
             raise ValueError("c > 0 and num_threads >= 1 are required")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

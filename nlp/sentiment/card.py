@@ -15,9 +15,6 @@ def write_model_card(
     output: Path, result: dict[str, Any], train: Sequence[Review], validation: Sequence[Review]
 ) -> Path:
     args = result["args"]
-    counts = Counter(r.domain for r in train)
-    domains = ", ".join(f"{domain} {n}" for domain, n in sorted(counts.items()))
-    thresholds = result["thresholds"]
     learning_rate = args["learning_rate"] or (3e-5 if args["init_from"] else 3e-4)
     tfidf = result["validation_accuracy_tfidf"]
     architecture = (
@@ -48,15 +45,7 @@ def write_model_card(
         f"- Distillation weight of TF-IDF out-of-fold soft targets: "
         f"{0.0 if args.get('residual') else args['distill_alpha']}.",
         "- Labels: `id2label` = {0: negative, 1: positive}; score = P(positive).",
-        f"- Three-way thresholds (validation precision ≥ {args['target_precision']}): negative if score < "
-        f"{thresholds['negative_below']}, positive if score ≥ {thresholds['positive_from']}, else neutral.",
-        "",
-        "## Data",
-        f"- Files: {', '.join(Path(p).name for p in args['train_files'])} (research-only corpora of unclear "
-        "provenance; see data/sentiment/README.md in the shared data). Not redistributed here.",
-        f"- {result['train_examples']} training reviews ({domains}); {result['validation_examples']} "
-        f"validation reviews ({args['validation_fraction']:.0%} of each domain, seed {args['seed']}).",
-        f"- Domains left out: {', '.join(args['exclude_domains']) or 'none'}.",
+        *_thresholds_and_data(result, train),
         "",
         "## Training",
         f"- {args['epochs']} epochs, batch {args['batch_size']}, AdamW lr {learning_rate}, "
@@ -79,9 +68,6 @@ def write_model_card(
 def write_frozen_model_card(output: Path, result: dict[str, Any], train: Sequence[Review]) -> Path:
     """MODEL_CARD.md of a frozen-e5 model dir: what scores, on which encoder, trained on what, how well."""
     args = result["args"]
-    counts = Counter(r.domain for r in train)
-    domains = ", ".join(f"{domain} {n}" for domain, n in sorted(counts.items()))
-    thresholds = result["thresholds"]
     weight = args["ensemble_weight"]
     tfidf = result["validation_accuracy_tfidf"]
     lines = [
@@ -100,15 +86,7 @@ def write_frozen_model_card(output: Path, result: dict[str, Any], train: Sequenc
         f"{result['parameters']:,} parameters, plain arrays.",
         "- `tfidf_head.npz`: character 1–3-gram TF-IDF + logistic regression, plain arrays.",
         f"- score = P(positive) = {weight:.2f} · e5 head + {1 - weight:.2f} · TF-IDF head.",
-        f"- Three-way thresholds (validation precision ≥ {args['target_precision']}): negative if score < "
-        f"{thresholds['negative_below']}, positive if score ≥ {thresholds['positive_from']}, else neutral.",
-        "",
-        "## Data",
-        f"- Files: {', '.join(Path(p).name for p in args['train_files'])} (research-only corpora of unclear "
-        "provenance; see data/sentiment/README.md in the shared data). Not redistributed here.",
-        f"- {result['train_examples']} training reviews ({domains}); {result['validation_examples']} "
-        f"validation reviews ({args['validation_fraction']:.0%} of each domain, seed {args['seed']}).",
-        f"- Domains left out: {', '.join(args['exclude_domains']) or 'none'}.",
+        *_thresholds_and_data(result, train),
         "",
         "## Metrics (random validation split — in-domain, optimistic)",
         f"- Accuracy {result['validation_accuracy']:.4f}, macro-F1 {result['validation_macro_f1']:.4f}.",
@@ -120,3 +98,22 @@ def write_frozen_model_card(output: Path, result: dict[str, Any], train: Sequenc
     path = output / "MODEL_CARD.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _thresholds_and_data(result: dict[str, Any], train: Sequence[Review]) -> list[str]:
+    """The calibration line and the Data section, the same for every kind of model."""
+    args = result["args"]
+    thresholds = result["thresholds"]
+    counts = Counter(r.domain for r in train)
+    domains = ", ".join(f"{domain} {n}" for domain, n in sorted(counts.items()))
+    return [
+        f"- Three-way thresholds (validation precision ≥ {args['target_precision']}): negative if score < "
+        f"{thresholds['negative_below']}, positive if score ≥ {thresholds['positive_from']}, else neutral.",
+        "",
+        "## Data",
+        f"- Files: {', '.join(Path(p).name for p in args['train_files'])} (research-only corpora of unclear "
+        "provenance; see data/sentiment/README.md in the shared data). Not redistributed here.",
+        f"- {result['train_examples']} training reviews ({domains}); {result['validation_examples']} "
+        f"validation reviews ({args['validation_fraction']:.0%} of each domain, seed {args['seed']}).",
+        f"- Domains left out: {', '.join(args['exclude_domains']) or 'none'}.",
+    ]
