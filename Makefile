@@ -86,7 +86,7 @@ nlu-report: bot
 bench-chat: install
 	eval "$$($(BIN)/huisheng dev-secrets)" && \
 	$(BIN)/python scripts/bench_chat.py --target rasa --url http://127.0.0.1:5005 -n 30 && \
-	$(BIN)/python scripts/bench_chat.py --target api --url http://127.0.0.1:8000 -n 30
+	$(BIN)/python scripts/bench_chat.py --target api --url http://127.0.0.1:8000 -n 30 -c 2 --cpu-ports 5005 8000 5055
 
 bench-sentiment: install encoder
 	$(BIN)/python scripts/bench_sentiment.py --data ../shared/data/sentiment

@@ -6,6 +6,9 @@
 `rasa` posts to Rasa's relay channel (with HUISHENG_RASA_TOKEN, as the relay does); `api` is the widget's round
 trip: a signed visitor, then each message through Huisheng's endpoint, which also stores every turn and scores
 its sentiment. Only loopback URLs are accepted: this is a load generator.
+
+`--cpu-ports 5005 8000 5055` also reports the CPU each server spent per turn (user + system time of the process
+listening on each port, read before and after the run), which is what caps turns/s on a small machine.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import httpx
+import psutil
 
 from huisheng.clients.rasa import WEBHOOK_PATH
 
@@ -67,6 +71,24 @@ def run_conversation(client: httpx.Client, target: str, index: int) -> Result:
     return Result(latencies, failures)
 
 
+def listening_processes(ports: list[int]) -> dict[int, psutil.Process]:
+    """The process listening on each port (all must be found: a missing server would read as free)."""
+    found: dict[int, psutil.Process] = {}
+    for connection in psutil.net_connections(kind="tcp"):
+        port = connection.laddr.port if connection.laddr else None
+        if connection.status == psutil.CONN_LISTEN and port in ports and connection.pid:
+            found[port] = psutil.Process(connection.pid)
+    missing = sorted(set(ports) - set(found))
+    if missing:
+        raise SystemExit(f"nothing listens on port(s) {missing}")
+    return found
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -81,18 +103,24 @@ def main() -> int:
     parser.add_argument("-n", "--conversations", type=int, default=30)
     parser.add_argument("-c", "--concurrency", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--cpu-ports", type=int, nargs="*", default=[], help="ports whose listening process's CPU to report"
+    )
     args = parser.parse_args()
     if urlparse(args.url).hostname not in LOOPBACK:
         parser.error("only loopback URLs (127.0.0.1, localhost) may be benchmarked")
 
     with httpx.Client(base_url=args.url, timeout=args.timeout) as client:
         run_conversation(client, args.target, -1)  # warm-up: first-turn model loading is not steady state
+        servers = listening_processes(args.cpu_ports)
+        cpu_before = {port: cpu_seconds(process) for port, process in servers.items()}
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
             results = list(
                 pool.map(lambda i: run_conversation(client, args.target, i), range(args.conversations))
             )
         elapsed = time.perf_counter() - started
+        cpu_spent = {port: cpu_seconds(process) - cpu_before[port] for port, process in servers.items()}
 
     latencies = [value for result in results for value in result.latencies]
     failures = sum(result.failures for result in results)
@@ -107,6 +135,9 @@ def main() -> int:
         f"| {len(latencies) / elapsed:.1f} | {failures} |"
     )
     print(f"(mean {statistics.mean(latencies) * 1000:.0f} ms over {elapsed:.1f} s)")
+    for port, seconds in cpu_spent.items():
+        name = " ".join(servers[port].cmdline()[:4])[:80]
+        print(f"CPU per turn, port {port} ({name}): {seconds / len(latencies) * 1000:.1f} ms")
     return 0 if failures == 0 else 1
 
 
