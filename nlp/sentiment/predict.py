@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 CONFIG_KEY = "huisheng_sentiment"  # our settings inside config.json
 FROZEN_FILE = "sentiment.json"  # a frozen-e5 model dir's description (it has no config.json)
 FROZEN_KIND = "frozen-e5"
+_FROZEN_KEYS = {"kind", "encoder", "e5_head", "tfidf_head", "ensemble_weight"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ class SentimentClassifier:
         """Load a HF model dir, or one of our frozen-e5 dirs (`sentiment.json`), which needs `encoder_dir`.
 
         `num_threads` sets torch's (process-wide) intra-op thread count, or the ONNX session's (default 1);
-        `batch_size` applies to HF models (the e5 encoder runs its own micro-batches).
+        `batch_size` applies to HF models (the e5 encoder embeds one text per run).
         """
         directory = Path(path)
         if (directory / FROZEN_FILE).is_file():
@@ -205,6 +206,9 @@ def _load_frozen(
     from nlp.encoder.runtime import OnnxE5Encoder
 
     ours: dict[str, Any] = json.loads((directory / FROZEN_FILE).read_text(encoding="utf-8"))
+    missing = sorted(_FROZEN_KEYS - set(ours))
+    if missing:
+        raise ValueError(f"{directory / FROZEN_FILE} lacks {', '.join(missing)}: retrain the model")
     if ours.get("kind") != FROZEN_KIND:
         raise ValueError(
             f"{directory / FROZEN_FILE} describes a {ours.get('kind')!r} model, not {FROZEN_KIND}"

@@ -154,6 +154,17 @@ def test_loading_on_a_different_encoder_build_is_refused(
         SentimentClassifier.from_dir(model, encoder_dir=built.out_dir)
 
 
+def test_a_description_missing_a_key_is_refused_in_words(trained: TrainResult, tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    description = json.loads((Path(trained.output_dir) / FROZEN_FILE).read_text(encoding="utf-8"))
+    del description["e5_head"]
+    (model / FROZEN_FILE).write_text(json.dumps(description), encoding="utf-8")
+
+    with pytest.raises(ValueError, match="lacks e5_head"):
+        SentimentClassifier.from_dir(model, encoder_dir=tmp_path)
+
+
 def test_the_e5_head_round_trips_through_plain_arrays(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(40, 6)).astype(np.float32)
