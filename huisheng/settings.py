@@ -59,7 +59,7 @@ class NlpSettings(BaseModel):
     sentiment_model_dir: Path = Path("nlp/resources/models/sentiment-zh")
     # The built e5 encoder (make encoder) the shipped sentiment model runs on; HF model dirs ignore it.
     encoder_dir: Path = Path("data/models/e5-small")
-    # ONNX Runtime threads per process: one leaves the other core to Rasa and the API.
+    # Inference threads per process (ONNX Runtime, or torch for HF dirs): one leaves a core to Rasa.
     sentiment_threads: int = Field(default=1, ge=1, le=64)
     batch_size: int = Field(default=64, ge=1, le=1024)
     max_chars: int = Field(default=2000, ge=16)
