@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from nlp.encoder.build import encoder_identity
 from nlp.encoder.cache import EmbedFn, query_cache
 from nlp.sentiment.data import Review, load_reviews
-from nlp.sentiment.predict import encoder_identity
 from nlp.sentiment.train_frozen import encoder_cache
 
 logger = logging.getLogger("embed_corpus")

@@ -102,11 +102,27 @@ def is_built(out_dir: Path, *, source: Source, vocabulary: VocabularyCut) -> boo
     if not build_file.is_file() or verify_manifest(out_dir, required=REQUIRED_FILES):
         return False
     info = json.loads(build_file.read_text(encoding="utf-8"))
-    return bool(
-        info.get("format") == FORMAT
-        and info.get("vocabulary") == vocabulary.value
-        and info.get("source", {}).get("sha256") == source.sha256
-    )
+    wanted = {"format": FORMAT, "source_sha256": source.sha256, "vocabulary": vocabulary.value}
+    return _identity(info) == wanted
+
+
+def encoder_identity(encoder_dir: Path) -> dict[str, Any]:
+    """What makes two builds give the same embeddings (format, source weights, vocabulary): what a head
+    trained on one build's embeddings records, so it is never served on another."""
+    path = encoder_dir / BUILD_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{encoder_dir} is not a built encoder ({BUILD_FILE} is missing): run make encoder"
+        )
+    return _identity(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _identity(info: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": info.get("format"),
+        "source_sha256": info.get("source", {}).get("sha256"),
+        "vocabulary": info.get("vocabulary"),
+    }
 
 
 def build_encoder(

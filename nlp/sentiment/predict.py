@@ -230,25 +230,10 @@ def _load_frozen(
     )
 
 
-def encoder_identity(encoder_dir: Path) -> dict[str, Any]:
-    """What makes two encoder builds give the same embeddings: build format, source weights, vocabulary."""
-    from nlp.encoder.build import BUILD_FILE
-
-    path = encoder_dir / BUILD_FILE
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{encoder_dir} is not a built encoder ({BUILD_FILE} is missing): run make encoder"
-        )
-    info = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        "format": info["format"],
-        "source_sha256": info["source"]["sha256"],
-        "vocabulary": info["vocabulary"],
-    }
-
-
 def check_encoder(encoder_dir: Path, expected: dict[str, Any]) -> None:
     """Refuse an encoder other than the one the head was trained on: its embeddings would mean something else."""
+    from nlp.encoder.build import encoder_identity
+
     found = encoder_identity(encoder_dir)
     if found != expected:
         raise ValueError(

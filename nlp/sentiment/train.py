@@ -7,13 +7,14 @@ import logging
 import math
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nlp.sentiment.args import SentimentTrainArgs
+from nlp.sentiment.args import ReviewDataArgs, SentimentTrainArgs
 from nlp.sentiment.card import write_model_card
 from nlp.sentiment.data import Review, bucketed_batches, load_reviews, split_validation, subsample_balanced
 from nlp.sentiment.metrics import binary_metrics
@@ -57,6 +58,11 @@ class TrainResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def save(self, output: Path) -> None:
+        (output / RESULT_FILE).write_text(
+            json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+
 
 def train_sentiment(args: SentimentTrainArgs) -> TrainResult:
     """Train, calibrate and save a HF model dir in `args.output_dir`; rerunning resumes or returns the result."""
@@ -64,7 +70,7 @@ def train_sentiment(args: SentimentTrainArgs) -> TrainResult:
     from transformers import set_seed
 
     output = Path(args.output_dir)
-    finished = _finished_result(output, args)
+    finished = finished_result(output, args, ignored=_IGNORED_FOR_RESUME)
     if finished is not None:
         return finished
     torch.set_num_threads(args.num_threads)
@@ -89,25 +95,28 @@ def train_sentiment(args: SentimentTrainArgs) -> TrainResult:
     return result
 
 
-def _finished_result(output: Path, args: SentimentTrainArgs) -> TrainResult | None:
+def finished_result(output: Path, args: ReviewDataArgs, *, ignored: Collection[str]) -> TrainResult | None:
+    """The stored result when `output` holds a model finished with these arguments (those in `ignored` may
+    differ); a model finished with other arguments is refused rather than overwritten."""
     path = output / RESULT_FILE
     if not (args.resume and path.is_file()):
         return None
     stored = json.loads(path.read_text(encoding="utf-8"))
-    if _comparable(stored["args"]) != _comparable(args.to_dict()):
+    if _comparable(stored["args"], ignored) != _comparable(args.to_dict(), ignored):
         raise ValueError(f"{output} holds a model trained with other arguments; pick a new --output-dir")
     logger.info("%s already holds the finished model; nothing to do", output)
     return TrainResult(**stored)
 
 
-def _comparable(arguments: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in arguments.items() if k not in _IGNORED_FOR_RESUME}
+def _comparable(arguments: dict[str, Any], ignored: Collection[str]) -> dict[str, Any]:
+    return {k: v for k, v in arguments.items() if k not in ignored}
 
 
 def _guard_checkpoint_args(checkpoint_dir: Path, args: SentimentTrainArgs) -> None:
     path = checkpoint_dir / "args.json"
     if args.resume and path.is_file():
-        if _comparable(json.loads(path.read_text(encoding="utf-8"))) != _comparable(args.to_dict()):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if _comparable(stored, _IGNORED_FOR_RESUME) != _comparable(args.to_dict(), _IGNORED_FOR_RESUME):
             raise ValueError(f"checkpoint in {checkpoint_dir} was made with other arguments; use --no-resume")
         return
     for stale in checkpoint_dir.iterdir():  # a fresh start: forget older state
@@ -353,7 +362,5 @@ def _calibrate_and_describe(
         args=args.to_dict(),
     )
     write_model_card(output, result.to_dict(), train, validation)
-    (output / RESULT_FILE).write_text(
-        json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    result.save(output)
     return result

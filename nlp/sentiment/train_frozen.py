@@ -15,18 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from nlp.encoder.build import encoder_identity
 from nlp.encoder.cache import EmbeddingCache, query_cache
 from nlp.sentiment.args import FrozenTrainArgs
 from nlp.sentiment.card import write_frozen_model_card
 from nlp.sentiment.data import Review, load_reviews, split_validation, subsample_balanced
-from nlp.sentiment.e5_head import E5Head
+from nlp.sentiment.e5_head import E5_HEAD_FILE, E5Head
 from nlp.sentiment.frozen import domain_weights
 from nlp.sentiment.metrics import binary_metrics
-from nlp.sentiment.predict import FROZEN_FILE, FROZEN_KIND, SentimentClassifier, encoder_identity
+from nlp.sentiment.predict import FROZEN_FILE, FROZEN_KIND, SentimentClassifier
 from nlp.sentiment.preprocess import PREPROCESS_VERSION
 from nlp.sentiment.tfidf import HEAD_FILE, TfidfSentiment
 from nlp.sentiment.thresholds import calibrate_thresholds
-from nlp.sentiment.train import RESULT_FILE, TrainResult
+from nlp.sentiment.train import ID2LABEL, TrainResult, finished_result
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def embed_all(args: FrozenTrainArgs, texts: list[str]) -> np.ndarray:
 def train_frozen_sentiment(args: FrozenTrainArgs) -> TrainResult:
     """Fit both heads, calibrate, save the model dir in `args.output_dir`; rerunning returns the result."""
     output = Path(args.output_dir)
-    finished = _finished_result(output, args)
+    finished = finished_result(output, args, ignored=_IGNORED_FOR_RESUME)
     if finished is not None:
         return finished
     reviews = [r for r in load_reviews(args.train_files) if r.domain not in set(args.exclude_domains)]
@@ -88,11 +89,11 @@ def train_frozen_sentiment(args: FrozenTrainArgs) -> TrainResult:
     description: dict[str, Any] = {
         "kind": FROZEN_KIND,
         "encoder": encoder_identity(Path(args.encoder_dir)),
-        "e5_head": "e5_head.npz",
+        "e5_head": E5_HEAD_FILE,
         "tfidf_head": HEAD_FILE,
         "ensemble_weight": args.ensemble_weight,
         "preprocess": PREPROCESS_VERSION,
-        "id2label": {"0": "negative", "1": "positive"},
+        "id2label": {str(i): name for i, name in ID2LABEL.items()},
         "thresholds": None,
     }
     _write_description(output, description)
@@ -138,27 +139,10 @@ def _calibrate_and_describe(
         args=args.to_dict(),
     )
     write_frozen_model_card(output, result.to_dict(), train)
-    (output / RESULT_FILE).write_text(
-        json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    result.save(output)
     return result
 
 
 def _write_description(output: Path, description: dict[str, Any]) -> None:
     text = json.dumps(description, ensure_ascii=False, indent=2) + "\n"
     (output / FROZEN_FILE).write_text(text, encoding="utf-8")
-
-
-def _finished_result(output: Path, args: FrozenTrainArgs) -> TrainResult | None:
-    path = output / RESULT_FILE
-    if not (args.resume and path.is_file()):
-        return None
-    stored = json.loads(path.read_text(encoding="utf-8"))
-
-    def comparable(arguments: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in arguments.items() if k not in _IGNORED_FOR_RESUME}
-
-    if comparable(stored["args"]) != comparable(args.to_dict()):
-        raise ValueError(f"{output} holds a model trained with other arguments; pick a new --output-dir")
-    logger.info("%s already holds the finished model; nothing to do", output)
-    return TrainResult(**stored)

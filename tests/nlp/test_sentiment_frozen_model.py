@@ -9,12 +9,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from nlp.encoder.build import BuildReport
+from nlp.encoder.build import BuildReport, encoder_identity
 from nlp.encoder.runtime import OnnxE5Encoder
 from nlp.sentiment import train_frozen
 from nlp.sentiment.args import FrozenTrainArgs
 from nlp.sentiment.e5_head import E5Head
-from nlp.sentiment.predict import FROZEN_FILE, SentimentClassifier, encoder_identity
+from nlp.sentiment.predict import FROZEN_FILE, SentimentClassifier
 from nlp.sentiment.thresholds import Sentiment
 from nlp.sentiment.train import TrainResult
 from nlp.sentiment.train_frozen import encoder_cache, train_frozen_sentiment
