@@ -109,12 +109,14 @@ def _scorer(options: argparse.Namespace, config: str, threads: int) -> Score:
         from snownlp import SnowNLP
 
         return lambda batch: [SnowNLP(text).sentiments for text in batch]
+    if config == "tfidf-head":
+        # only the head, so the memory figure is the head's and not the encoder's as well
+        from nlp.sentiment.tfidf import HEAD_FILE, TfidfSentiment
+
+        return TfidfSentiment.load(options.model_dir / HEAD_FILE).predict_proba
     classifier = SentimentClassifier.from_dir(
         options.model_dir, encoder_dir=options.encoder_dir, num_threads=threads
     )
-    if config == "tfidf-head":
-        assert classifier.head is not None, "the model dir has no TF-IDF head"
-        return classifier.head.predict_proba
     if config == "e5-head":
         classifier.head_weight = 0.0
     return classifier.predict_scores
