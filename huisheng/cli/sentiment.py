@@ -96,7 +96,7 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
         from nlp.sentiment.train import train_sentiment
         from nlp.sentiment.train_frozen import train_frozen_sentiment
 
-        _quiet_transformers()
+        quiet_transformers()
 
         common: dict[str, Any] = {
             "train_files": [str(p) for p in data],
@@ -146,7 +146,7 @@ def register(app: typer.Typer, *, default_model_dir: Path = DEFAULT_MODEL_DIR) -
         from nlp.sentiment.evaluate import evaluate_csv
         from nlp.sentiment.predict import SentimentClassifier
 
-        _quiet_transformers()
+        quiet_transformers()
 
         try:
             classifier = SentimentClassifier.from_dir(
@@ -166,7 +166,7 @@ def _report(result: TrainResult) -> None:
     )
 
 
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     """transformers' own weight-loading bars would bury our output; our training bar stays."""
     from transformers.utils import logging as hf_logging
 

@@ -154,3 +154,56 @@ def test_e5_featurizer_adds_one_standardised_sentence_vector_that_folds_traditio
     assert result["traditional_is_simplified"]
     assert result["blank"] == 0.0
     assert result["raw_norm"] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_e5_intent_classifier_trains_through_the_product_cli_and_averages_with_diets_ranking() -> None:
+    result = run_in_rasa_env(
+        """
+        import json, pathlib, tempfile
+        from rasa.engine.graph import ExecutionContext, GraphSchema
+        from rasa.engine.storage.local_model_storage import LocalModelStorage
+        from rasa.engine.storage.resource import Resource
+        from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+        from rasa.shared.nlu.training_data.message import Message
+        from rasa.shared.nlu.training_data.training_data import TrainingData
+        from components.e5_intent_classifier import E5IntentClassifier
+        from components.chinese_tokenizer import normalise
+
+        storage, resource = LocalModelStorage(pathlib.Path(tempfile.mkdtemp())), Resource("e5i")
+        context = ExecutionContext(GraphSchema({}), "e5i")
+        # One optimisation step: this checks the plumbing, not the accuracy (bot/README.md has that).
+        config = {**E5IntentClassifier.get_default_config(), "epochs": 0.05, "train_threads": 1}
+        examples = [("我的订单到哪了", "order_status"), ("怎么退货", "return_policy"), ("你好", "greet")]
+        E5IntentClassifier.create(config, storage, resource, context).train(
+            TrainingData([Message(data={TEXT: t, INTENT: i}) for t, i in examples])
+        )
+        classifier = E5IntentClassifier.load(config, storage, resource, context)
+        e5 = dict(zip(classifier._classifier.labels,
+                      classifier._classifier.probabilities([normalise("我的訂單到哪了")])[0].tolist()))
+        diet = [{"name": "greet", "confidence": 0.9}, {"name": "order_status", "confidence": 0.1}]
+        ranked = Message(data={TEXT: "我的訂單到哪了", INTENT: diet[0], INTENT_RANKING_KEY: diet})
+        alone = Message(data={TEXT: "我的訂單到哪了"})
+        blank = Message(data={TEXT: "  "})
+        classifier.process([ranked, alone, blank])
+        print(json.dumps({
+            "labels": classifier._classifier.labels,
+            "e5": e5,
+            "ranked": ranked.get(INTENT_RANKING_KEY),
+            "top": ranked.get(INTENT),
+            "alone": alone.get(INTENT_RANKING_KEY),
+            "blank": blank.get(INTENT),
+        }))
+        """
+    )
+    e5 = result["e5"]
+    assert result["labels"] == ["greet", "order_status", "return_policy"]
+    assert sum(e5.values()) == pytest.approx(1.0, abs=1e-4)
+    mixed = {item["name"]: item["confidence"] for item in result["ranked"]}
+    assert mixed["greet"] == pytest.approx(0.5 * e5["greet"] + 0.45, abs=1e-5)
+    assert mixed["order_status"] == pytest.approx(0.5 * e5["order_status"] + 0.05, abs=1e-5)
+    assert mixed["return_policy"] == pytest.approx(0.5 * e5["return_policy"], abs=1e-5)
+    assert result["top"]["name"] == max(mixed, key=mixed.__getitem__)
+    assert [item["confidence"] for item in result["ranked"]] == sorted(mixed.values(), reverse=True)
+    # With no ranking before it, e5's own probabilities are the answer.
+    assert {item["name"]: item["confidence"] for item in result["alone"]} == pytest.approx(e5, abs=1e-5)
+    assert result["blank"] is None
