@@ -20,7 +20,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="config.yml", help="pipeline to cross-validate")
     parser.add_argument("--nlu", default="data/nlu", help="NLU training data")
-    parser.add_argument("--out", required=True, help="folder for intent_report.json and intent_errors.json")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="folder for intent_report.json and the predictions: intent_errors.json, intent_successes.json",
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0, help="numpy seed that fixes the folds")
     args = parser.parse_args()
@@ -34,6 +38,8 @@ def main() -> None:
     sys.argv = [
         "rasa", "test", "nlu", "--nlu", args.nlu, "--config", args.config, "--cross-validation",
         "--folds", str(args.folds), "--out", args.out, "--no-plot",
+        # Every prediction with its confidence, so the fallback threshold can be chosen on held-out folds.
+        "--successes",
     ]  # fmt: skip
     rasa_main()
 

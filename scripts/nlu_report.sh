@@ -14,7 +14,8 @@ OUT="$ROOT/bot/results/nlu-cv"
 MODEL="$ROOT/bot/models/huisheng.tar.gz"
 REPORT="$ROOT/docs/nlu_report.md"
 export RASA_TELEMETRY_ENABLED=false
-# The e5 featurizer's OpenMP threads must not spin against DIET's (bot/components/e5_featurizer.py).
+# Every fold tunes the e5 intent model with torch (huisheng train-intents): its OpenMP threads must not spin
+# against TensorFlow's.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 
 if [[ ! -x "$RASA" ]]; then

