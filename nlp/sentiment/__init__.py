@@ -1,9 +1,10 @@
-"""Review sentiment: a small character BERT (+ TF-IDF head) — train, load, predict, evaluate; lazy imports."""
+"""Review sentiment: train, load, predict and evaluate (an HF model directory or a head on the frozen e5)."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from nlp.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from nlp.sentiment.args import SentimentTrainArgs
@@ -38,8 +39,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'nlp.sentiment' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
