@@ -76,6 +76,10 @@ class ValidateComplaintForm(FormValidationAction):
             return {}
         if latest_intent(tracker) in {"request_human", "goodbye"} or is_decline(text):
             return {}
+        # 算了不投诉了 withdraws the complaint: left unfilled, the form is rejected and the rule for deny drops
+        # it. A deny that goes on to say what happened is still the complaint.
+        if latest_intent(tracker) == "deny" and not describes_what_happened(text):
+            return {}
         if is_acknowledgement(text):
             return {"complaint_text": None}  # 好的: asked again, not told it is too short
         if len(text) < MIN_COMPLAINT_CHARS:

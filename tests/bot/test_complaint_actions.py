@@ -103,6 +103,38 @@ def test_invalid_phone_is_asked_again(domain: dict[str, Any]) -> None:
     assert result.responses == ["utter_invalid_phone"]
 
 
+def test_withdrawing_while_asked_what_happened_leaves_the_form_to_the_deny_rule(
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(
+        "web:v",
+        text="算了不投诉了",
+        intent="deny",
+        slots={"requested_slot": "complaint_text"},
+        active_loop="complaint_form",
+    )
+
+    result = run_action(ValidateComplaintForm(), tracker, domain)
+
+    assert result.events == []  # nothing filled: Rasa rejects the form and the rule drops it
+    assert result.messages == []
+
+
+def test_a_deny_that_says_what_happened_is_still_the_complaint(domain: dict[str, Any]) -> None:
+    text = "不要了，杯子收到就是碎的，客服也不回"
+    tracker = make_tracker(
+        "web:v",
+        text=text,
+        intent="deny",
+        slots={"requested_slot": "complaint_text"},
+        active_loop="complaint_form",
+    )
+
+    result = run_action(ValidateComplaintForm(), tracker, domain)
+
+    assert SlotSet("complaint_text", text) in result.events
+
+
 def test_phone_can_be_declined(domain: dict[str, Any]) -> None:
     tracker = make_tracker(
         "web:v",
