@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import random
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlp.encoder.cache import query_cache
-from nlp.sentiment.data import Review, load_reviews
+from nlp.sentiment.data import Review, load_reviews, random_split
 from nlp.sentiment.frozen import E5_GRID, STACK_GRID, fold_scores, mlp_proba
 
 logger = logging.getLogger("lodo_frozen")
@@ -69,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         for d in options.domains or domains
     }
     if not options.no_random_split:
-        folds[RANDOM_SPLIT] = _random_split(reviews, options.seed)
+        folds[RANDOM_SPLIT] = random_split(reviews, options.seed)
     accuracy: dict[str, dict[str, float]] = {}  # fold -> score name -> accuracy
     fold_arrays: dict[str, dict[str, Array]] = {}
     for name, (train, test) in folds.items():
@@ -123,23 +122,6 @@ def _cached_fold(
         arrays: dict[str, Any] = scores  # numpy's stub reads **kwargs as its allow_pickle flag
         np.savez(path, **arrays)
     return scores
-
-
-def _random_split(reviews: list[Review], seed: int) -> tuple[Array, Array]:
-    """80/20 inside every domain, so the test set has each domain's share."""
-    rng = random.Random(seed)
-    train: list[int] = []
-    test: list[int] = []
-    by_domain: dict[str, list[int]] = {}
-    for i, review in enumerate(reviews):
-        by_domain.setdefault(review.domain, []).append(i)
-    for domain in sorted(by_domain):
-        rows = by_domain[domain]
-        rng.shuffle(rows)
-        cut = round(len(rows) * 0.2)
-        test.extend(rows[:cut])
-        train.extend(rows[cut:])
-    return np.array(sorted(train)), np.array(sorted(test))
 
 
 GRIDS = {

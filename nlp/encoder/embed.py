@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlp.encoder.batching import length_sorted_batches, pad, truncate
+from nlp.encoder.pooling import mean_pooled
 from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
 
 if TYPE_CHECKING:
@@ -55,7 +56,4 @@ class E5Encoder:
 
         ids, attention = pad(batch, self.tokenizer.pad_id)
         input_ids, mask = torch.from_numpy(ids), torch.from_numpy(attention)
-        hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-        weights = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
-        return torch.nn.functional.normalize(pooled, dim=-1)
+        return mean_pooled(self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state, mask)

@@ -13,8 +13,10 @@ OPSET = 17
 INPUT_NAMES = ("input_ids", "attention_mask")
 
 
-def export_int8(model_dir: Path, out: Path) -> Path:
+def export_int8(model_dir: Path, out: Path, *, layers: int | None = None) -> Path:
     """Write `out` from the transformers model in `model_dir`: last hidden state for (input_ids, attention_mask).
+
+    `layers` keeps only the embeddings and that many first layers (the frozen part of a top-layer tuning).
 
     The legacy TorchScript exporter with eager attention is the combination measured here
     (docs/sentiment-experiments.md); dynamic quantisation stores the matmul weights as int8 and keeps
@@ -24,6 +26,10 @@ def export_int8(model_dir: Path, out: Path) -> Path:
     from transformers import BertModel
 
     model = BertModel.from_pretrained(model_dir, add_pooling_layer=False, attn_implementation="eager")
+    if layers is not None:
+        if not 0 < layers < len(model.encoder.layer):
+            raise ValueError(f"layers must be between 1 and {len(model.encoder.layer) - 1}")
+        model.encoder.layer = model.encoder.layer[:layers]
 
     class LastHidden(torch.nn.Module):
         def __init__(self, bert: Any) -> None:

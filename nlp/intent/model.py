@@ -7,6 +7,8 @@ from typing import Any
 
 import torch
 
+from nlp.encoder.pooling import mean_pooled
+
 
 class PooledClassifier(torch.nn.Module):
     """Logits = head(scale · normalise(mean of the token states under the mask)): a cosine classifier."""
@@ -27,9 +29,7 @@ class PooledClassifier(torch.nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
-        logits: torch.Tensor = self.head(torch.nn.functional.normalize(pooled, dim=-1) * self.scale)
+        logits: torch.Tensor = self.head(mean_pooled(hidden, attention_mask) * self.scale)
         return logits
 
 

@@ -8,6 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from nlp.sentiment.preprocess import clean_review
 
 
@@ -62,6 +65,25 @@ def split_validation(
         validation.extend(items[:cut])
         train.extend(items[cut:])
     return train, validation
+
+
+def random_split(
+    reviews: Sequence[Review], seed: int, *, test_fraction: float = 0.2
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(train, test) row indices, sorted: `test_fraction` of every domain, so the test set has each one's share."""
+    rng = random.Random(seed)
+    by_domain: dict[str, list[int]] = {}
+    for i, review in enumerate(reviews):
+        by_domain.setdefault(review.domain, []).append(i)
+    train: list[int] = []
+    test: list[int] = []
+    for domain in sorted(by_domain):
+        rows = by_domain[domain]
+        rng.shuffle(rows)
+        cut = round(len(rows) * test_fraction)
+        test.extend(rows[:cut])
+        train.extend(rows[cut:])
+    return np.array(sorted(train), dtype=np.int64), np.array(sorted(test), dtype=np.int64)
 
 
 def subsample_balanced(reviews: Sequence[Review], limit: int, seed: int) -> list[Review]:

@@ -28,13 +28,13 @@ def _sigmoid(x: Array) -> Array:
     return out
 
 
-def _standardise(train: Array, *others: Array) -> list[Array]:
+def standardise(train: Array, *others: Array) -> list[Array]:
     mean = train.mean(axis=0)
     std = train.std(axis=0) + 1e-6
     return [(a - mean) / std for a in (train, *others)]
 
 
-def _logreg(features: Array, labels: Array, c: float, weights: Array | None = None) -> Any:
+def logreg(features: Array, labels: Array, c: float, weights: Array | None = None) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, max_iter=2000).fit(features, labels, sample_weight=weights)
@@ -66,9 +66,9 @@ def inner_oof(
             capped = np.sort(rng.choice(inner_train, INNER_TFIDF_ROWS, replace=False))
         model = TfidfSentiment().fit([texts[i] for i in capped], labels[capped].tolist())
         tfidf_logit[inner_test] = model.decision([texts[i] for i in inner_test])
-        z_train, z_test = _standardise(vectors[inner_train], vectors[inner_test])
+        z_train, z_test = standardise(vectors[inner_train], vectors[inner_test])
         for c in E5_GRID:
-            e5_proba[c][inner_test] = _logreg(z_train, labels[inner_train], c).predict_proba(z_test)[:, 1]
+            e5_proba[c][inner_test] = logreg(z_train, labels[inner_train], c).predict_proba(z_test)[:, 1]
     return tfidf_logit, e5_proba
 
 
@@ -103,15 +103,15 @@ def fold_scores(
     tfidf = TfidfSentiment().fit(train_texts, y.tolist())
     test_logit = tfidf.decision(test_texts)
     out["tfidf"] = _sigmoid(test_logit)
-    z_train, z_test = _standardise(vectors[train], vectors[test])
-    e5 = {c: _logreg(z_train, y, c).predict_proba(z_test)[:, 1] for c in E5_GRID}
+    z_train, z_test = standardise(vectors[train], vectors[test])
+    e5 = {c: logreg(z_train, y, c).predict_proba(z_test)[:, 1] for c in E5_GRID}
     balanced = domain_weights(groups[train])
     oof_logit, oof_e5 = inner_oof(train_texts, vectors[train], y, groups[train], seed=seed)
     scale = float(oof_logit.std()) or 1.0
     for c in E5_GRID:
         out[f"e5_lr@{c:g}"] = e5[c]
         out[f"mean@{c:g}"] = 0.5 * (e5[c] + out["tfidf"])
-        out[f"e5_bal@{c:g}"] = _logreg(z_train, y, c, balanced).predict_proba(z_test)[:, 1]
+        out[f"e5_bal@{c:g}"] = logreg(z_train, y, c, balanced).predict_proba(z_test)[:, 1]
         out[f"mean_bal@{c:g}"] = 0.5 * (out[f"e5_bal@{c:g}"] + out["tfidf"])
         w = best_blend_weight(_sigmoid(oof_logit), oof_e5[c], y)
         out[f"_w@{c:g}"] = np.array([w])
@@ -119,7 +119,7 @@ def fold_scores(
     stacked_train = np.hstack([z_train, (oof_logit / scale)[:, None]])
     stacked_test = np.hstack([z_test, (test_logit / scale)[:, None]])
     for c in STACK_GRID:
-        out[f"stack@{c:g}"] = _logreg(stacked_train, y, c).predict_proba(stacked_test)[:, 1]
+        out[f"stack@{c:g}"] = logreg(stacked_train, y, c).predict_proba(stacked_test)[:, 1]
     return out
 
 
@@ -127,7 +127,7 @@ def mlp_proba(vectors: Array, labels: Array, train: Array, test: Array, *, seed:
     """P(positive) from one hidden layer of 64 on standardised embeddings; early stopping on 10 % of train."""
     from sklearn.neural_network import MLPClassifier
 
-    z_train, z_test = _standardise(vectors[train], vectors[test])
+    z_train, z_test = standardise(vectors[train], vectors[test])
     model = MLPClassifier(
         hidden_layer_sizes=(64,),
         alpha=1.0,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from nlp.encoder.build import BUILD_FILE
 from nlp.intent.files import DESCRIPTION_FILE
 from nlp.intent.runtime import IntentModelError, OnnxIntentClassifier
 from nlp.intent.train import IntentTrainArgs, read_examples, train_intents
@@ -18,22 +17,6 @@ EXAMPLES = [
     *[(f"想退货{n}可以吗", "return_policy") for n in range(8)],
     *[(f"你好呀{n}", "greet") for n in range(8)],
 ]
-
-
-@pytest.fixture(scope="module")
-def tiny_encoder(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2-layer, 32-wide BERT with the real tokenizer and build identity: trains in seconds."""
-    from transformers import BertConfig, BertModel
-
-    out = tmp_path_factory.mktemp("tiny-e5")
-    vocab = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["vocab_size"]
-    config = BertConfig(
-        vocab_size=vocab, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64
-    )
-    BertModel(config, add_pooling_layer=False).save_pretrained(out)
-    for name in ("tokenizer.json", "normalisation.json", BUILD_FILE):
-        shutil.copy2(model_dir / name, out / name)
-    return out
 
 
 def _args(encoder: Path, out: Path, **overrides: object) -> IntentTrainArgs:
