@@ -27,7 +27,7 @@ from nlp.encoder.quantise import export_int8
 from nlp.encoder.states import StateCache, StateInfo, onnx_states
 from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
 from nlp.sentiment.data import Review, load_reviews, random_split, subsample_balanced
-from nlp.sentiment.frozen import logreg, standardise, domain_weights
+from nlp.sentiment.frozen import domain_weights, logreg, standardise
 from nlp.sentiment.tfidf import TfidfSentiment
 from nlp.sentiment.top_tuning import TopTuneArgs, positive_proba, top_classifier, tune_top
 
