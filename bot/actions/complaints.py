@@ -22,6 +22,7 @@ from bot.actions.slot_parsers import (
     is_decline,
     normalise_spaces,
     parse_phone,
+    withdraws_complaint,
 )
 from crm_store.enums import EscalationCategory, Priority, SentimentLabel
 from huisheng.errors import HuishengError, NotFoundError
@@ -99,6 +100,10 @@ class ValidateComplaintForm(FormValidationAction):
             return {}
         if number:
             return {"complaint_order_no": number}
+        # 算了不投诉了 here withdraws the whole complaint, as when asked what happened: left unfilled, the
+        # form is rejected and the deny rule drops it. A plain 算了 only skips the number.
+        if latest_intent(tracker) == "deny" and withdraws_complaint(text):
+            return {}
         if is_decline(text) or latest_intent(tracker) == "deny":
             return {"complaint_order_no": NOT_GIVEN}
         if latest_intent(tracker) in TOPIC_CHANGES:
@@ -136,6 +141,8 @@ class ValidateComplaintForm(FormValidationAction):
         phone = parse_phone(text)
         if phone:
             return {"contact_phone": phone}
+        if latest_intent(tracker) == "deny" and withdraws_complaint(text):
+            return {}
         if is_decline(text) or latest_intent(tracker) == "deny":
             return {"contact_phone": NOT_GIVEN}
         if latest_intent(tracker) in TOPIC_CHANGES:

@@ -18,6 +18,12 @@ _DECLINE_RE = re.compile(
     re.IGNORECASE,
 )
 
+# Taking the complaint back (算了不投诉了, 投诉撤销吧, 不弄了), as against skipping one question (算了, 没有).
+_WITHDRAW_RE = re.compile(
+    r"(不|别|不想|不要|不用|不打算)(再)?(投诉|投訴|申诉|申訴)|(撤销|撤銷|撤回|取消)(这个|這個)?(投诉|投訴)"
+    r"|(投诉|投訴)(撤销|撤銷|撤回|取消|作废|作廢)|不(弄|办|辦|搞|处理|處理|追究)了"
+)
+
 # A bare acknowledgement (好的 / 嗯 / ok / 收到): it answers nothing a form asked, so the form just asks again.
 _ACKNOWLEDGEMENT_RE = re.compile(
     r"^(好的?|好吧|好嘞|好哒|好滴|嗯+|恩+|噢+|哦+|喔+|ok|okay|okk|行|行吧|可以|收到|知道了|明白了?|了解|是的?|对的?)"
@@ -98,6 +104,11 @@ def find_order_no(text: str) -> str | None:
 def is_decline(text: str) -> bool:
     """True for replies such as 没有 / 不用了 / 算了 that skip an optional question."""
     return bool(_DECLINE_RE.match(normalise_spaces(text)))
+
+
+def withdraws_complaint(text: str) -> bool:
+    """True for 算了不投诉了 / 取消投诉 / 不弄了: the customer takes the complaint back, not one answer."""
+    return bool(_WITHDRAW_RE.search(normalise_spaces(text)))
 
 
 def is_acknowledgement(text: str) -> bool:

@@ -88,6 +88,40 @@ def top_classifier(encoder_dir: Path, *, first_tuned: int, scale: float = 20.0) 
     return _top_classifier_type()(layers, hidden=int(bert.config.hidden_size), scale=scale)
 
 
+def init_head_from_probe(
+    model: Any, vectors: npt.NDArray[np.floating], labels: Sequence[int], c: float
+) -> None:
+    """Set the head to a logistic regression on the untuned embeddings (the "LP" of LP-FT).
+
+    Tuning then starts from a head that already works, so early gradients do not distort the pretrained
+    features to fit a random head: what keeps fine-tuned models good out of distribution (Kumar et al.,
+    ICLR 2022). `vectors` are unit-length embeddings from `model.embed` before tuning.
+    """
+    import torch
+    from sklearn.linear_model import LogisticRegression
+
+    probe = LogisticRegression(C=c, max_iter=2000).fit(np.asarray(vectors) * model.scale, list(labels))
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+        model.head.weight[1] = torch.from_numpy(probe.coef_[0].astype(np.float32))
+        model.head.bias[1] = float(probe.intercept_[0])
+
+
+def interpolated(start: Any, tuned: Any, alpha: float) -> Any:
+    """WiSE-FT: every weight at start + alpha · (tuned − start); alpha 0 is the probe, 1 the tuned model."""
+    import torch
+
+    out = copy.deepcopy(tuned)
+    with torch.no_grad():
+        for mixed, before, after in zip(
+            out.parameters(), start.parameters(), tuned.parameters(), strict=True
+        ):
+            mixed.copy_(before + alpha * (after - before))
+    out.train(False)
+    return out
+
+
 def pad_states(rows: StateRows) -> tuple[torch.Tensor, torch.Tensor]:
     """([batch, tokens, dim] float32 states right-padded with zeros, [batch, tokens] 0/1 mask)."""
     import torch

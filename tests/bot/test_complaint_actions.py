@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.events import SlotSet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -118,6 +119,39 @@ def test_withdrawing_while_asked_what_happened_leaves_the_form_to_the_deny_rule(
 
     assert result.events == []  # nothing filled: Rasa rejects the form and the rule drops it
     assert result.messages == []
+
+
+@pytest.mark.parametrize("requested", ["complaint_order_no", "contact_phone"])
+def test_withdrawing_at_a_later_question_leaves_the_form_to_the_deny_rule(
+    domain: dict[str, Any], requested: str
+) -> None:
+    tracker = make_tracker(
+        "web:v",
+        text="算了不投诉了",
+        intent="deny",
+        slots={"requested_slot": requested, "complaint_text": "杯子收到就是碎的"},
+        active_loop="complaint_form",
+    )
+
+    result = run_action(ValidateComplaintForm(), tracker, domain)
+
+    assert result.events == []  # not "none given": the complaint itself is withdrawn
+    assert result.messages == []
+
+
+@pytest.mark.parametrize("requested", ["complaint_order_no", "contact_phone"])
+def test_a_plain_skip_at_a_later_question_is_none_given(domain: dict[str, Any], requested: str) -> None:
+    tracker = make_tracker(
+        "web:v",
+        text="算了",
+        intent="deny",
+        slots={"requested_slot": requested, "complaint_text": "杯子收到就是碎的"},
+        active_loop="complaint_form",
+    )
+
+    result = run_action(ValidateComplaintForm(), tracker, domain)
+
+    assert SlotSet(requested, NOT_GIVEN) in result.events
 
 
 def test_a_deny_that_says_what_happened_is_still_the_complaint(domain: dict[str, Any]) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions.slot_parsers import find_order_no, is_acknowledgement, is_decline, parse_phone, parse_rating
+from bot.actions.slot_parsers import (
+    find_order_no,
+    is_acknowledgement,
+    is_decline,
+    parse_phone,
+    parse_rating,
+    withdraws_complaint,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,6 +77,20 @@ def test_is_decline_accepts_ways_of_skipping(text: str) -> None:
 @pytest.mark.parametrize("text", ["没有收到货", "不用说了你们太差", "13812345678"])
 def test_is_decline_rejects_real_answers(text: str) -> None:
     assert not is_decline(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["算了不投诉了", "我不想投诉了", "取消投诉吧", "投诉撤销", "算了，不弄了", "不投訴了"]
+)
+def test_withdraws_complaint_recognises_taking_it_back(text: str) -> None:
+    assert withdraws_complaint(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["算了", "没有", "不用了", "我要投诉", "投诉了三次都没人管", "不记得订单号了"]
+)
+def test_withdraws_complaint_ignores_skips_and_complaints(text: str) -> None:
+    assert not withdraws_complaint(text)
 
 
 @pytest.mark.parametrize(

@@ -67,3 +67,16 @@ def test_withdrawing_a_complaint_inside_its_form_drops_the_form(rasa: Rasa) -> N
     # The form is gone: the next question is answered, not taken as the complaint's description.
     answer = [str(reply.get("text", "")) for reply in say(rasa, sender, "可以开发票吗")]
     assert any("发票" in text for text in answer) and not any("订单有关" in text for text in answer), answer
+
+
+def test_withdrawing_at_the_order_question_drops_the_form_too(rasa: Rasa) -> None:
+    sender = new_sender()
+    say(rasa, sender, "我要投诉")
+    asked = [str(r.get("text", "")) for r in say(rasa, sender, "杯子收到的时候就是碎的，客服一直不回我")]
+    assert any("订单" in text for text in asked), asked
+
+    replies = [str(reply.get("text", "")) for reply in say(rasa, sender, "算了不投诉了")]
+
+    assert replies and not any("电话" in text or "没太明白" in text for text in replies), replies
+    answer = [str(reply.get("text", "")) for reply in say(rasa, sender, "可以开发票吗")]
+    assert any("发票" in text for text in answer), answer
