@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -50,7 +51,7 @@ class EmbeddingCache:
         self.info = info
         self.dtype = dtype
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._check_meta()
+        check_meta(self.directory, self.info.as_dict(), what="embeddings")
         self._rows: dict[bytes, tuple[int, int]] = {}  # key -> (chunk number, row)
         self._chunks: dict[int, npt.NDArray[np.floating]] = {}
         for number, path in self._chunk_paths():
@@ -139,15 +140,16 @@ class EmbeddingCache:
                 found.append((int(stem), path))
         return sorted(found)
 
-    def _check_meta(self) -> None:
-        meta = self.directory / META_FILE
-        wanted = self.info.as_dict()
-        if meta.is_file():
-            stored = json.loads(meta.read_text(encoding="utf-8"))
-            if stored != wanted:
-                raise ValueError(f"{self.directory} holds embeddings of {stored}, not {wanted}")
-        else:
-            meta.write_text(json.dumps(wanted, ensure_ascii=False) + "\n", encoding="utf-8")
+
+def check_meta(directory: Path, wanted: dict[str, Any], *, what: str) -> None:
+    """Write the cache's description on first use; refuse a directory that describes other rows."""
+    meta = directory / META_FILE
+    if meta.is_file():
+        stored = json.loads(meta.read_text(encoding="utf-8"))
+        if stored != wanted:
+            raise ValueError(f"{directory} holds {what} of {stored}, not {wanted}")
+    else:
+        meta.write_text(json.dumps(wanted, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def query_cache(root: Path, encoder: str, *, dim: int = 384) -> EmbeddingCache:

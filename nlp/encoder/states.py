@@ -7,7 +7,6 @@ the layers being tuned.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -17,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlp.encoder.batching import pad, truncate
-from nlp.encoder.cache import KEY_BYTES, META_FILE, text_key
+from nlp.encoder.cache import KEY_BYTES, check_meta, text_key
 from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
 
 States = npt.NDArray[np.float16]
@@ -46,7 +45,7 @@ class StateCache:
         self.directory = Path(directory)
         self.info = info
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._check_meta()
+        check_meta(self.directory, asdict(self.info), what="states")
         self._rows: dict[bytes, States] = {}
         for path in sorted(self.directory.glob("chunk-*.npz")):
             with np.load(path, allow_pickle=False) as arrays:
@@ -109,16 +108,6 @@ class StateCache:
     def _add(self, keys: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], states: States) -> None:
         for i, key in enumerate(keys):
             self._rows.setdefault(bytes(key), states[offsets[i] : offsets[i + 1]])
-
-    def _check_meta(self) -> None:
-        meta = self.directory / META_FILE
-        wanted = asdict(self.info)
-        if meta.is_file():
-            stored = json.loads(meta.read_text(encoding="utf-8"))
-            if stored != wanted:
-                raise ValueError(f"{self.directory} holds states of {stored}, not {wanted}")
-        else:
-            meta.write_text(json.dumps(wanted, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def onnx_states(model_path: Path, tokenizer: E5Tokenizer, *, max_length: int, threads: int = 1) -> StatesFn:

@@ -158,6 +158,7 @@ def _fit_and_export(
 
     from nlp.encoder.batching import pad, truncate
     from nlp.encoder.tokenizer import QUERY_PREFIX, E5Tokenizer
+    from nlp.encoder.training import adamw_with_warmup, take_step
     from nlp.intent.model import PooledClassifier, Probabilities
 
     torch.manual_seed(args.seed)
@@ -170,18 +171,14 @@ def _fit_and_export(
     encoded = tokenizer.encode_batch([text for text, _ in examples], prefix=QUERY_PREFIX)
     ids = [truncate(seq, args.max_length) for seq in encoded]
     targets = [labels.index(intent) for _, intent in examples]
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": [p for p in model.bert.parameters() if p.requires_grad], "lr": args.learning_rate},
-            {"params": model.head.parameters(), "lr": args.head_learning_rate},
-        ],
-        weight_decay=0.01,
-    )
     per_epoch = max(1, len(ids) // args.batch_size)
     total = max(1, round(args.epochs * per_epoch))
-    warmup = max(1, total // 10)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
+    optimizer, scheduler = adamw_with_warmup(
+        (p for p in model.bert.parameters() if p.requires_grad),
+        model.head.parameters(),
+        learning_rate=args.learning_rate,
+        head_learning_rate=args.head_learning_rate,
+        steps=total,
     )
 
     model.train(True)
@@ -198,11 +195,7 @@ def _fit_and_export(
             loss = torch.nn.functional.cross_entropy(
                 logits, torch.tensor([targets[i] for i in batch]), label_smoothing=args.label_smoothing
             )
-            torch.autograd.backward(loss)
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
+            take_step(loss, model, optimizer, scheduler)
             step += 1
             if step % 50 == 0:
                 log.info("step %d/%d loss %.3f", step, total, loss.item())

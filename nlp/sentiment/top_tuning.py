@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlp.encoder.pooling import mean_pooled
+from nlp.encoder.training import adamw_with_warmup, take_step
 from nlp.sentiment.data import bucketed_batches
 
 if TYPE_CHECKING:
@@ -146,16 +147,12 @@ def tune_top(model: Any, rows: StateRows, labels: Sequence[int], args: TopTuneAr
     lengths = [len(r) for r in rows]
     per_epoch = max(1, -(-len(rows) // args.batch_size))
     total = max(1, round(args.epochs * per_epoch))
-    warmup = max(1, total // 10)
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": model.layers.parameters(), "lr": args.learning_rate},
-            {"params": model.head.parameters(), "lr": args.head_learning_rate},
-        ],
-        weight_decay=0.01,
-    )
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    optimizer, scheduler = adamw_with_warmup(
+        model.layers.parameters(),
+        model.head.parameters(),
+        learning_rate=args.learning_rate,
+        head_learning_rate=args.head_learning_rate,
+        steps=total,
     )
     model.train(True)
     step, epoch = 0, 0
@@ -169,11 +166,7 @@ def tune_top(model: Any, rows: StateRows, labels: Sequence[int], args: TopTuneAr
                 torch.tensor([labels[i] for i in batch]),
                 label_smoothing=args.label_smoothing,
             )
-            torch.autograd.backward(loss)
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
+            take_step(loss, model, optimizer, scheduler)
             step += 1
             if step % 100 == 0:
                 logger.info("step %d/%d loss %.3f", step, total, loss.item())
