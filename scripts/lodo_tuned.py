@@ -32,6 +32,7 @@ from nlp.sentiment.frozen import domain_weights, logreg, standardise
 from nlp.sentiment.tfidf import TfidfSentiment
 from nlp.sentiment.top_tuning import (
     TopTuneArgs,
+    embeddings,
     init_head_from_probe,
     interpolated,
     positive_proba,
@@ -173,17 +174,10 @@ def _frozen_embeddings(options: argparse.Namespace, rows: list[Any], info: State
         return loaded
     import torch
 
-    from nlp.sentiment.top_tuning import pad_states
-
     torch.set_num_threads(options.threads)
     model = top_classifier(options.encoder_dir, first_tuned=options.first_tuned)
     model.train(False)
-    out = np.empty((len(rows), info.dim), dtype=np.float32)
-    order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
-    with torch.inference_mode():
-        for start in range(0, len(order), 64):
-            chunk = order[start : start + 64]
-            out[chunk] = model.embed(*pad_states([rows[i] for i in chunk])).numpy()
+    out = embeddings(model, rows)
     np.save(path, out)
     return out
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 
 import numpy as np
 import numpy.typing as npt
@@ -10,7 +10,7 @@ import numpy.typing as npt
 IdArray = npt.NDArray[np.int64]
 
 
-def length_sorted_batches(sequences: Sequence[Sequence[int]], batch_size: int) -> Iterator[list[int]]:
+def length_sorted_batches(sequences: Sequence[Sized], batch_size: int) -> Iterator[list[int]]:
     """Indices of the sequences in batches of similar length, so little compute goes to padding."""
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from nlp.encoder.batching import length_sorted_batches
 from nlp.encoder.pooling import mean_pooled
 from nlp.encoder.training import adamw_with_warmup, take_step
 from nlp.sentiment.data import bucketed_batches
@@ -175,15 +176,28 @@ def tune_top(model: Any, rows: StateRows, labels: Sequence[int], args: TopTuneAr
     return model
 
 
+def embeddings(model: Any, rows: StateRows, *, batch_size: int = 64) -> npt.NDArray[np.float32]:
+    """The sentence vector `model.embed` gives each row, in order; with untuned layers, e5's own."""
+    return _per_row(lambda states, mask: model.embed(states, mask), rows, batch_size)
+
+
 def positive_proba(model: Any, rows: StateRows, *, batch_size: int = 64) -> npt.NDArray[np.float64]:
-    """P(positive) per row, in order (length-sorted batches inside)."""
+    """P(positive) per row, in order."""
     import torch
 
-    out = np.empty(len(rows))
-    order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+    proba = _per_row(lambda states, mask: torch.softmax(model(states, mask), dim=-1)[:, 1:], rows, batch_size)
+    return proba[:, 0].astype(np.float64)
+
+
+def _per_row(run: Any, rows: StateRows, batch_size: int) -> npt.NDArray[np.float32]:
+    """`run(states, mask)` over length-sorted batches of the rows, put back in the rows' order."""
+    import torch
+
+    out: npt.NDArray[np.float32] | None = None
     with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            states, mask = pad_states([rows[i] for i in chunk])
-            out[chunk] = torch.softmax(model(states, mask), dim=-1)[:, 1].double().numpy()
-    return out
+        for chunk in length_sorted_batches(rows, batch_size):
+            values = run(*pad_states([rows[i] for i in chunk])).float().numpy()
+            if out is None:
+                out = np.empty((len(rows), values.shape[1]), dtype=np.float32)
+            out[chunk] = values
+    return out if out is not None else np.empty((0, 1), dtype=np.float32)
